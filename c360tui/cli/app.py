@@ -1,0 +1,50 @@
+"""The typer app and the error boundary every command runs inside."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+
+from c360tui.errors import C360Error
+
+app = typer.Typer(
+    name="c360",
+    help="c360tui: a terminal Customer 360 built around the decision a rep makes right now.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+err_console = Console(stderr=True, highlight=False)
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print one plain sentence to stderr and return the Exit to raise."""
+    err_console.print(f"error: {message}", markup=False)
+    return typer.Exit(code)
+
+
+def main() -> None:
+    """Entry point: run the app; a C360Error is one sentence and exit 1, never a traceback."""
+    try:
+        app()
+    except C360Error as error:
+        err_console.print(f"error: {error}", markup=False)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err_console.print("interrupted", markup=False)
+        sys.exit(130)
+
+
+@app.command()
+def version() -> None:
+    """Print the installed version.
+
+    Example: c360 version
+    """
+    from c360tui import __version__
+
+    print(__version__)

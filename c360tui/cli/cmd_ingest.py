@@ -1,0 +1,3 @@
+"""Commands: ingest (filled in by its owner)."""
+
+from c360tui.cli.app import app  # noqa: F401

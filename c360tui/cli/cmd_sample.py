@@ -1,0 +1,3 @@
+"""Commands: sample (filled in by its owner)."""
+
+from c360tui.cli.app import app  # noqa: F401

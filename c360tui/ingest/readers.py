@@ -1,0 +1,335 @@
+"""Stream one feed's file into SourceRecords and QuarantinedRows, with physical line numbers.
+
+Bytes are decoded line by line so one undecodable line quarantines one row, not the file.
+Every non-blank row comes out as exactly one record or one quarantined row.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import BinaryIO
+
+from c360tui.core.records import AttrValue, SourceRecord
+from c360tui.core.sources_spec import FeedSpec, SourcesSpec
+from c360tui.errors import C360Error
+from c360tui.ingest.coerce import (
+    Coercer,
+    TimestampParser,
+    make_coercer,
+    make_timestamp_parser,
+    show,
+)
+from c360tui.ingest.filecheck import (
+    check_csv_header,
+    check_exists,
+    check_jsonl_start,
+    required_columns,
+)
+from c360tui.ingest.quarantine import QuarantinedRow, clip_raw
+
+# The longest field accepted; a longer one is a broken export (or an attack), not a value.
+MAX_FIELD_CHARS = 100_000
+# How far past `now` a timestamp may be before it counts as from the future (clock skew).
+FUTURE_SKEW = timedelta(minutes=5)
+# Rows between two progress callbacks.
+PROGRESS_EVERY = 20_000
+
+# The csv module refuses fields over 128 KiB with an exception that would lose our place in the
+# file; lift it so over-long fields reach our own check and become one quarantined row.
+csv.field_size_limit(sys.maxsize)
+
+Item = SourceRecord | QuarantinedRow
+Progress = Callable[[int], None]
+
+
+class _Reject(Exception):
+    """A row-level problem; its message is the quarantine reason."""
+
+
+@dataclass(slots=True)
+class _Plan:
+    """What a feed needs per row, resolved once per file: coercers, id and timestamp handling."""
+
+    feed: FeedSpec
+    file: str
+    mapped: list[tuple[str, str, Coercer]]
+    required: frozenset[str]
+    parse_ts: TimestampParser | None
+    latest: datetime
+    seen: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+def _plan(feed: FeedSpec, path: Path, sources: SourcesSpec, now: datetime) -> _Plan:
+    updated = feed.updated_at
+    fmt, zone = (updated.format, updated.timezone) if updated else ("iso", None)
+    mapped = [
+        (
+            column,
+            attribute,
+            make_coercer(
+                sources.attributes[attribute], region=sources.default_region, fmt=fmt, timezone=zone
+            ),
+        )
+        for column, attribute in feed.columns.items()
+    ]
+    return _Plan(
+        feed=feed,
+        file=path.name,
+        mapped=mapped,
+        required=frozenset(required_columns(feed)),
+        parse_ts=make_timestamp_parser(fmt, zone) if updated else None,
+        latest=now + FUTURE_SKEW,
+    )
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and (not value or value.isspace()))
+
+
+def _build(plan: _Plan, get: Callable[[str], object], line: int, fingerprint: int) -> SourceRecord:
+    """Build one record from a row's cells (`get(column)`), raising _Reject with the reason."""
+    feed = plan.feed
+    raw_id = get(feed.record_id)
+    if _is_blank(raw_id):
+        raise _Reject(f"Field {feed.record_id!r} (the record id) is empty.")
+    if not isinstance(raw_id, str | int) or isinstance(raw_id, bool):
+        raise _Reject(f"Field {feed.record_id!r} (the record id) is not text or a whole number.")
+    record_id = str(raw_id).strip()
+    updated_at: datetime | None = None
+    if feed.updated_at is not None and plan.parse_ts is not None:
+        column = feed.updated_at.column
+        raw_ts = get(column)
+        if not _is_blank(raw_ts):
+            try:
+                updated_at = plan.parse_ts(raw_ts)
+            except ValueError as error:
+                raise _Reject(f"Field {column!r} {error}.") from None
+            if updated_at > plan.latest:
+                raise _Reject(
+                    f"Field {column!r} is {updated_at.isoformat()}, in the future "
+                    f"(later than {plan.latest.isoformat()})."
+                )
+    attributes: dict[str, AttrValue] = {}
+    for column, attribute, coerce in plan.mapped:
+        value = get(column)
+        if _is_blank(value):
+            continue
+        try:
+            attributes[attribute] = coerce(value)
+        except ValueError as error:
+            raise _Reject(f"Field {column!r} {error}.") from None
+    for column in plan.required:
+        if _is_blank(get(column)):
+            raise _Reject(f"Required field {column!r} is empty.")
+    previous = plan.seen.get(record_id)
+    if previous is not None and previous[0] != fingerprint:
+        raise _Reject(
+            f"Field {feed.record_id!r}: record id {show(record_id)} appears again with different "
+            f"content (first on line {previous[1]})."
+        )
+    if previous is None:
+        plan.seen[record_id] = (fingerprint, line)
+    return SourceRecord(feed.system, feed.name, record_id, updated_at, attributes)
+
+
+def _scan_field(names: list[str], cells: list[str], test: Callable[[str], bool]) -> str:
+    """The name of the first field whose text passes `test` (for naming it in a reason)."""
+    for index, cell in enumerate(cells):
+        if test(cell):
+            return names[index] if index < len(names) else f"column {index + 1}"
+    return "(row)"
+
+
+def read_feed(
+    feed: FeedSpec,
+    path: Path,
+    sources: SourcesSpec,
+    now: datetime,
+    *,
+    progress: Progress | None = None,
+) -> Iterator[Item]:
+    """Yield one SourceRecord or QuarantinedRow per non-blank row of `path` read as `feed`.
+
+    Whole-file problems (missing file, empty, wrong format or delimiter, missing required column)
+    raise C360Error before the first row; `progress` gets the byte offset every few thousand rows.
+    """
+    check_exists(feed, path)
+    plan = _plan(feed, path, sources, now)
+    with path.open("rb") as handle:
+        if feed.format == "jsonl":
+            yield from _read_jsonl(plan, path, handle, progress)
+        else:
+            yield from _read_csv(plan, path, handle, progress)
+
+
+@dataclass(slots=True)
+class _LineState:
+    """Lines the csv reader consumed for the current row, and whether any failed to decode."""
+
+    lines: list[str] = field(default_factory=list)
+    undecodable: bool = False
+
+
+def _decoded(handle: BinaryIO, state: _LineState) -> Iterator[str]:
+    lines = state.lines
+    first = True
+    for raw in handle:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = raw.decode("utf-8", "replace")
+            state.undecodable = True
+        if first:
+            text = text.removeprefix("\ufeff")
+            first = False
+        lines.append(text)
+        yield text
+
+
+def _read_csv(
+    plan: _Plan, path: Path, handle: BinaryIO, progress: Progress | None
+) -> Iterator[Item]:
+    state = _LineState()
+    reader = csv.reader(_decoded(handle, state), delimiter=plan.feed.delimiter)
+    header: list[str] | None = None
+    try:
+        for row in reader:
+            if row:
+                header = row
+                break
+            state.lines.clear()
+    except csv.Error as error:
+        raise C360Error(f"{path} has a header that is not valid CSV ({error}).") from None
+    positions = check_csv_header(plan.feed, path, header)
+    names = [cell.strip() for cell in header or ()]
+    width = len(names)
+    state.lines.clear()
+    state.undecodable = False
+    feed_name, file_name = plan.feed.name, plan.file
+    last_line = reader.line_num
+    count = 0
+    rows = iter(reader)
+    while True:
+        reason: str | None = None
+        try:
+            row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            row, reason = [], f"Row is not valid CSV ({error})."
+        start, last_line = last_line + 1, reader.line_num
+        lines = state.lines
+        raw = lines[0] if len(lines) == 1 else "".join(lines)
+        lines.clear()
+        if reason is None and (not row or (len(row) == 1 and not row[0].strip())):
+            state.undecodable = False
+            continue
+        count += 1
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(handle.tell())
+        if reason is not None:
+            state.undecodable = False
+        elif state.undecodable:
+            state.undecodable = False
+            bad = _scan_field(names, row, lambda cell: "\ufffd" in cell)
+            reason = f"Field {bad!r} holds bytes that are not valid UTF-8."
+        elif "\x00" in raw:
+            bad = _scan_field(names, row, lambda cell: "\x00" in cell)
+            reason = f"Field {bad!r} contains a NUL byte."
+        elif len(raw) > MAX_FIELD_CHARS and any(len(cell) > MAX_FIELD_CHARS for cell in row):
+            bad = _scan_field(names, row, lambda cell: len(cell) > MAX_FIELD_CHARS)
+            longest = max(len(cell) for cell in row)
+            reason = (
+                f"Field {bad!r} is {longest:,} characters long, over the "
+                f"{MAX_FIELD_CHARS:,}-character limit."
+            )
+        elif len(row) != width:
+            reason = f"Row has {len(row)} fields but the header has {width} columns."
+        if reason is None:
+            cells = row
+
+            def get(column: str, cells: list[str] = cells) -> object:
+                index = positions.get(column)
+                return cells[index] if index is not None else None
+
+            try:
+                yield _build(plan, get, start, hash(tuple(row)))
+                continue
+            except _Reject as rejected:
+                reason = str(rejected)
+        yield QuarantinedRow(feed_name, file_name, start, clip_raw(raw), reason)
+    if progress is not None:
+        progress(handle.tell())
+
+
+def _read_jsonl(
+    plan: _Plan, path: Path, handle: BinaryIO, progress: Progress | None
+) -> Iterator[Item]:
+    feed_name, file_name = plan.feed.name, plan.file
+    checked = False
+    count = 0
+    for number, raw_bytes in enumerate(handle, start=1):
+        undecodable = False
+        try:
+            text = raw_bytes.decode("utf-8")
+        except UnicodeDecodeError:
+            text = raw_bytes.decode("utf-8", "replace")
+            undecodable = True
+        if number == 1:
+            text = text.removeprefix("\ufeff")
+        if not text.strip():
+            continue
+        if not checked:
+            check_jsonl_start(plan.feed, path, text)
+            checked = True
+        count += 1
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(handle.tell())
+        try:
+            yield _json_row(plan, text, number, undecodable)
+        except _Reject as rejected:
+            yield QuarantinedRow(feed_name, file_name, number, clip_raw(text), str(rejected))
+    if not checked:
+        check_jsonl_start(plan.feed, path, None)
+    if progress is not None:
+        progress(handle.tell())
+
+
+def _json_row(plan: _Plan, text: str, line: int, undecodable: bool) -> SourceRecord:
+    if "\x00" in text:
+        raise _Reject("Line contains a NUL byte.")
+    try:
+        obj = json.loads(text)
+    except ValueError as error:
+        raise _Reject(f"Line is not valid JSON ({error}).") from None
+    if not isinstance(obj, dict):
+        raise _Reject(f"Line is a JSON {type(obj).__name__}, not an object.")
+    if undecodable:
+        bad = _first_key(obj, lambda value: "\ufffd" in value)
+        raise _Reject(f"Field {bad!r} holds bytes that are not valid UTF-8.")
+    if "\\u0000" in text:
+        bad = _first_key(obj, lambda value: "\x00" in value)
+        raise _Reject(f"Field {bad!r} contains a NUL byte.")
+    if len(text) > MAX_FIELD_CHARS:
+        bad = _first_key(obj, lambda value: len(value) > MAX_FIELD_CHARS)
+        if bad != "(row)":
+            raise _Reject(
+                f"Field {bad!r} is {len(obj[bad]):,} characters long, over the "
+                f"{MAX_FIELD_CHARS:,}-character limit."
+            )
+    return _build(plan, obj.get, line, hash(text.strip()))
+
+
+def _first_key(obj: dict[str, object], test: Callable[[str], bool]) -> str:
+    for key, value in obj.items():
+        if isinstance(value, str) and test(value):
+            return key
+        if isinstance(key, str) and test(key):
+            return key
+    return "(row)"

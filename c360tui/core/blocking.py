@@ -1,0 +1,183 @@
+"""Preparing records for matching: normalised field columns, junk removal, switchboard detection
+and blocking keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from rapidfuzz import fuzz
+
+from c360tui.core.identity_spec import IdentitySpec, split_block_part
+from c360tui.core.normalize import (
+    canonical_first_name,
+    company_domain_of_email,
+    fold_name,
+    fold_text,
+    normalize_address,
+    normalize_company,
+    normalize_date,
+    normalize_domain,
+    normalize_email,
+    normalize_identifier,
+    normalize_phone,
+)
+from c360tui.core.records import AttrValue, SourceRecord
+
+Column = list[str | None]
+_Text = Callable[[str], str | None]
+
+
+def _text(value: AttrValue | None) -> str | None:
+    """The raw text of an attribute value, or None for missing, empty and non-scalar values."""
+    if value is None or isinstance(value, (bool, list)):
+        return None
+    text = value.strip() if isinstance(value, str) else str(value)
+    return text or None
+
+
+def _simple_normalizer(kind: str, region: str) -> _Text:
+    """The single-attribute normaliser of a field kind; empty results count as missing."""
+    simple: dict[str, _Text] = {
+        "email": normalize_email,
+        "phone": lambda raw: normalize_phone(raw, region),
+        "name": lambda raw: fold_name(raw) or None,
+        "first_name": lambda raw: canonical_first_name(raw) or None,
+        "company": lambda raw: normalize_company(raw) or None,
+        "domain": normalize_domain,
+        "company_domain": normalize_domain,
+        "date": normalize_date,
+        "address": lambda raw: normalize_address(raw) or None,
+        "id": lambda raw: normalize_identifier(raw) or None,
+        "text": lambda raw: fold_text(raw) or None,
+    }
+    return simple[kind]
+
+
+class FieldTable:
+    """Normalised values of every spec field for a sorted list of records, junk already removed.
+
+    `raw[field]` keeps the trimmed source text (for `exact` comparisons); `person[i]` is a
+    record's folded full name, used to count the distinct people behind a shared value.
+    """
+
+    def __init__(self, records: Sequence[SourceRecord], spec: IdentitySpec, region: str) -> None:
+        self.size = len(records)
+        self.values: dict[str, Column] = {}
+        self.raw: dict[str, Column] = {}
+        attrs = [record.attributes for record in records]
+        junk_everywhere = {fold_text(value) for value in spec.junk.everywhere}
+        for name, kind in spec.fields.items():
+            junk = junk_everywhere | {fold_text(value) for value in spec.junk.fields.get(name, [])}
+            self.raw[name] = raw = [_text(a.get(name)) for a in attrs]
+            if kind == "full_name":
+                column = self._full_names(attrs, junk)
+            else:
+                column = self._normalise(raw, _simple_normalizer(kind, region), junk)
+                if kind == "company_domain":
+                    self._fill_email_domains(column, attrs, junk)
+            self.values[name] = column
+        self.person: Column = self._full_names(attrs, junk_everywhere)
+
+    @staticmethod
+    def _normalise(raw: Column, normalizer: _Text, junk: set[str]) -> Column:
+        # junk is checked on the folded raw text and on the normalised value
+        normalised_junk = {n for n in (normalizer(value) for value in junk) if n is not None}
+        out: Column = []
+        for text in raw:
+            if text is None or fold_text(text) in junk:
+                out.append(None)
+                continue
+            value = normalizer(text)
+            out.append(None if value is None or value in normalised_junk else value)
+        return out
+
+    @staticmethod
+    def _fill_email_domains(
+        column: Column, attrs: list[dict[str, AttrValue]], junk: set[str]
+    ) -> None:
+        for index, value in enumerate(column):
+            if value is None:
+                email = _text(attrs[index].get("email"))
+                normalised = normalize_email(email) if email else None
+                if normalised and fold_text(normalised) not in junk:
+                    column[index] = company_domain_of_email(normalised)
+
+    @staticmethod
+    def _full_names(attrs: list[dict[str, AttrValue]], junk: set[str]) -> Column:
+        out: Column = []
+        for a in attrs:
+            first = _text(a.get("first_name"))
+            last = _text(a.get("last_name"))
+            parts = [
+                canonical_first_name(first) if first and fold_text(first) not in junk else "",
+                fold_name(last) if last and fold_text(last) not in junk else "",
+            ]
+            out.append(" ".join(p for p in parts if p) or None)
+        return out
+
+
+def count_people(names: Sequence[str | None], limit: int) -> int:
+    """How many distinct people a list of full names holds, counting at most `limit` + 1.
+
+    Names are grouped by similarity (token order ignored) so "Bob Smith" on ten tickets,
+    "Robert Smith" and "Robert Smyth" count as one person.
+    """
+    people: list[str] = []
+    for name in dict.fromkeys(n for n in names if n):
+        if any(fuzz.token_sort_ratio(name, known) >= 85 for known in people):
+            continue
+        people.append(name)
+        if len(people) > limit:
+            break
+    return len(people)
+
+
+def drop_shared_values(table: FieldTable, spec: IdentitySpec) -> dict[str, list[str]]:
+    """Remove values that link more distinct people than allowed (a switchboard number).
+
+    Returns, per field, the values removed, sorted.
+    """
+    removed: dict[str, list[str]] = {}
+    for name, limit in spec.max_people_per_value.items():
+        column = table.values[name]
+        holders: dict[str, list[int]] = {}
+        for index, value in enumerate(column):
+            if value is not None:
+                holders.setdefault(value, []).append(index)
+        shared = sorted(
+            value
+            for value, indices in holders.items()
+            if len(indices) > limit
+            and count_people([table.person[i] for i in indices], limit) > limit
+        )
+        for value in shared:
+            for index in holders[value]:
+                column[index] = None
+        if shared:
+            removed[name] = shared
+    return removed
+
+
+def block_key_parts(key: list[str]) -> list[tuple[str, int | None]]:
+    """A blocking key's fields with the prefix length each keeps (None: the whole value)."""
+    lengths = {None: None, "initial": 1, "prefix3": 3, "year": 4}
+    return [(field, lengths[transform]) for field, transform in map(split_block_part, key)]
+
+
+def build_blocks(
+    table: FieldTable, key: list[str], eligible: Sequence[int]
+) -> dict[tuple[str, ...], list[int]]:
+    """Group eligible record indices by a blocking key; records missing a part are left out."""
+    parts = [(table.values[field], length) for field, length in block_key_parts(key)]
+    blocks: dict[tuple[str, ...], list[int]] = {}
+    for index in eligible:
+        values: list[str] = []
+        for column, length in parts:
+            value = column[index]
+            if value is None:
+                break
+            values.append(value if length is None else value[:length])
+        else:
+            blocks.setdefault(tuple(values), []).append(index)
+    return blocks

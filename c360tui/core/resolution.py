@@ -1,0 +1,291 @@
+"""Identity resolution: normalise, block, compare and cluster source records into customers.
+
+Records are sorted by key first and every later step walks them in that order, so the same
+records give the same customers and evidence whatever order they arrive in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from c360tui.core.blocking import FieldTable, build_blocks, drop_shared_values
+from c360tui.core.compare import compare_values
+from c360tui.core.customer import FieldEvidence, HeldMerge, MergeEvidence
+from c360tui.core.identity_spec import IdentitySpec, MatchRule
+from c360tui.core.normalize import canonical_first_name
+from c360tui.core.records import RecordKey, SourceRecord
+from c360tui.core.unionfind import GuardedUnionFind, SplitMark
+
+
+@dataclass(slots=True)
+class ResolutionStats:
+    """Counts a summary line or a benchmark reports about one resolution run."""
+
+    records: int = 0
+    customers: int = 0
+    merges: int = 0
+    held: int = 0
+    comparisons: int = 0
+    skipped_blocks: int = 0
+    # per field, values that linked too many distinct people and so linked nobody
+    shared_values: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Resolution:
+    """The outcome: a customer id per record, the members of each customer and the evidence."""
+
+    assignment: dict[RecordKey, str]
+    clusters: dict[str, list[RecordKey]]
+    merges: dict[str, list[MergeEvidence]]
+    held: dict[str, list[HeldMerge]]
+    stats: ResolutionStats
+
+
+def resolve(
+    records: Iterable[SourceRecord],
+    spec: IdentitySpec,
+    *,
+    region: str,
+    previous_ids: Mapping[RecordKey, str] | None = None,
+    splits: Iterable[tuple[RecordKey, RecordKey]] = (),
+) -> Resolution:
+    """Cluster records into customers by the spec's rules, strongest rule first.
+
+    `region` reads phone numbers without a country code; `previous_ids` (record -> customer id
+    from the last run) keeps ids stable; `splits` are pairs of records that must stay apart.
+    """
+    by_key = {record.key: record for record in records}
+    keys = sorted(by_key, key=lambda k: (k.feed, k.record_id))
+    ordered = [by_key[k] for k in keys]
+    table = FieldTable(ordered, spec, region)
+    stats = ResolutionStats(records=len(keys))
+    stats.shared_values = drop_shared_values(table, spec)
+
+    union_find = GuardedUnionFind(
+        len(keys), _unique_values(table, spec), _tolerances(spec), _split_marks(keys, splits)
+    )
+    linker = _Linker(table, spec, union_find, keys, stats)
+    for rule in spec.rules:
+        linker.apply(rule)
+
+    roots: dict[int, list[int]] = {}
+    for index in range(len(keys)):
+        roots.setdefault(union_find.find(index), []).append(index)
+    members = sorted(roots.values(), key=lambda indices: indices[0])
+    ids = assign_ids([[keys[i] for i in group] for group in members], previous_ids or {})
+
+    assignment: dict[RecordKey, str] = {}
+    clusters: dict[str, list[RecordKey]] = {}
+    for group, customer_id in zip(members, ids, strict=True):
+        clusters[customer_id] = [keys[i] for i in group]
+        for index in group:
+            assignment[keys[index]] = customer_id
+    merges: dict[str, list[MergeEvidence]] = {}
+    for evidence in linker.merges:
+        merges.setdefault(assignment[evidence.left], []).append(evidence)
+    held = _attach_held(linker.held, assignment)
+    stats.customers = len(clusters)
+    stats.merges = len(linker.merges)
+    stats.held = len({id(h) for items in held.values() for h in items})
+    return Resolution(assignment, clusters, merges, held, stats)
+
+
+class _Linker:
+    """Finds a rule's matching pairs block by block and joins them, guarding unique keys."""
+
+    def __init__(
+        self,
+        table: FieldTable,
+        spec: IdentitySpec,
+        union_find: GuardedUnionFind,
+        keys: Sequence[RecordKey],
+        stats: ResolutionStats,
+    ) -> None:
+        self.table = table
+        self.spec = spec
+        self.union_find = union_find
+        self.keys = keys
+        self.stats = stats
+        self.merges: list[MergeEvidence] = []
+        self.held: list[HeldMerge] = []
+
+    def _prepared(self, rule: MatchRule) -> list[list[str | None]]:
+        """Per comparison, the column it compares (raw text for exact, nickname-aware for name)."""
+        columns: list[list[str | None]] = []
+        for comparison in rule.compare:
+            if comparison.method == "exact" and self.spec.fields[comparison.field] not in (
+                "full_name",
+                "company_domain",
+            ):
+                column = self.table.raw[comparison.field]
+                normalised = self.table.values[comparison.field]
+                # junk and shared values were removed from the normalised column: honour that
+                column = [
+                    r if n is not None else None for r, n in zip(column, normalised, strict=True)
+                ]
+            elif comparison.method == "name":
+                column = [
+                    canonical_first_name(v) if v else None
+                    for v in self.table.values[comparison.field]
+                ]
+            else:
+                column = self.table.values[comparison.field]
+            columns.append(column)
+        return columns
+
+    def apply(self, rule: MatchRule) -> None:
+        columns = self._prepared(rule)
+        required = [
+            c for c, cmp in zip(columns, rule.compare, strict=True) if cmp.if_missing == "fail"
+        ]
+        eligible = [i for i in range(self.table.size) if all(c[i] is not None for c in required)]
+        limit = rule.max_block_size or self.spec.max_block_size
+        for key in rule.blocking:
+            for block in build_blocks(self.table, key, eligible).values():
+                if len(block) < 2:
+                    continue
+                # records with identical compared values are one candidate: compare each once
+                groups: dict[tuple[str | None, ...], list[int]] = {}
+                for index in block:
+                    groups.setdefault(tuple(c[index] for c in columns), []).append(index)
+                if len(groups) > limit:
+                    self.stats.skipped_blocks += 1
+                    continue
+                signatures = list(groups)
+                for signature, members in groups.items():
+                    same = self._scores(rule, signature, signature)
+                    for index in members[1:]:
+                        if same is not None:
+                            self._link(rule, members[0], index, same)
+                for a in range(len(signatures)):
+                    left = groups[signatures[a]][0]
+                    for b in range(a + 1, len(signatures)):
+                        right = groups[signatures[b]][0]
+                        if self.union_find.find(left) == self.union_find.find(right):
+                            continue
+                        self.stats.comparisons += 1
+                        scores = self._scores(rule, signatures[a], signatures[b])
+                        if scores is not None:
+                            self._link(rule, left, right, scores)
+
+    def _scores(
+        self,
+        rule: MatchRule,
+        left: tuple[str | None, ...],
+        right: tuple[str | None, ...],
+    ) -> tuple[FieldEvidence, ...] | None:
+        evidence: list[FieldEvidence] = []
+        for comparison, a, b in zip(rule.compare, left, right, strict=True):
+            score = compare_values(comparison, a, b)
+            if score is None:
+                return None
+            evidence.append(FieldEvidence(comparison.field, comparison.method, round(score, 4)))
+        return tuple(evidence)
+
+    def _link(
+        self, rule: MatchRule, left: int, right: int, fields: tuple[FieldEvidence, ...]
+    ) -> None:
+        root_left = self.union_find.find(left)
+        root_right = self.union_find.find(right)
+        if root_left == root_right:
+            return
+        reason = self.union_find.conflict(root_left, root_right)
+        if reason is not None:
+            reason = f"Held for review: {reason}."
+            self.held.append(HeldMerge(self.keys[left], self.keys[right], rule.name, reason))
+            return
+        self.union_find.union(root_left, root_right)
+        self.merges.append(MergeEvidence(self.keys[left], self.keys[right], rule.name, fields))
+
+
+def _unique_values(table: FieldTable, spec: IdentitySpec) -> dict[int, dict[str, str]]:
+    values: dict[int, dict[str, str]] = {}
+    for key in spec.unique_keys:
+        for index, value in enumerate(table.values[key.field]):
+            if value is not None:
+                values.setdefault(index, {})[key.field] = value
+    return values
+
+
+def _tolerances(spec: IdentitySpec) -> dict[str, int]:
+    return {key.field: key.max_edits for key in spec.unique_keys}
+
+
+def _split_marks(
+    keys: Sequence[RecordKey], splits: Iterable[tuple[RecordKey, RecordKey]]
+) -> dict[int, set[SplitMark]]:
+    position = {key: index for index, key in enumerate(keys)}
+    marks: dict[int, set[SplitMark]] = {}
+    for number, (left, right) in enumerate(sorted(set(splits), key=_pair_order)):
+        if left in position and right in position and left != right:
+            marks.setdefault(position[left], set()).add((number, 0))
+            marks.setdefault(position[right], set()).add((number, 1))
+    return marks
+
+
+def _pair_order(pair: tuple[RecordKey, RecordKey]) -> tuple[str, str, str, str]:
+    return (pair[0].feed, pair[0].record_id, pair[1].feed, pair[1].record_id)
+
+
+def _attach_held(
+    held: list[HeldMerge], assignment: Mapping[RecordKey, str]
+) -> dict[str, list[HeldMerge]]:
+    """File each held link under both customers it would have joined, once per rule and pair."""
+    out: dict[str, list[HeldMerge]] = {}
+    seen: set[tuple[str, str, str]] = set()
+    for item in held:
+        left = assignment[item.left]
+        right = assignment[item.right]
+        if left == right:
+            continue
+        marker = (min(left, right), max(left, right), item.rule)
+        if marker in seen:
+            continue
+        seen.add(marker)
+        out.setdefault(left, []).append(item)
+        out.setdefault(right, []).append(item)
+    return out
+
+
+def new_customer_id(smallest: RecordKey, salt: int = 0) -> str:
+    """A deterministic id for a brand-new customer, derived from its smallest member key."""
+    text = f"{smallest.feed}\x1f{smallest.record_id}" + (f"\x1f{salt}" if salt else "")
+    return "C" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+
+
+def assign_ids(
+    clusters: Sequence[Sequence[RecordKey]], previous_ids: Mapping[RecordKey, str]
+) -> list[str]:
+    """One id per cluster: the previous id most members had (ties: the smallest id), else new.
+
+    A previous id goes to the cluster holding most of its records (ties: the cluster with the
+    smallest member); a cluster that loses its id to another gets its next best, else a new one.
+    Clusters must list members in key order.
+    """
+    claims: list[tuple[int, str, int]] = []
+    for position, members in enumerate(clusters):
+        counts = Counter(previous_ids[k] for k in members if k in previous_ids)
+        claims.extend((-count, old_id, position) for old_id, count in counts.items())
+    claims.sort()
+    ids: list[str | None] = [None] * len(clusters)
+    taken: set[str] = set()
+    for _, old_id, position in claims:
+        if ids[position] is None and old_id not in taken:
+            ids[position] = old_id
+            taken.add(old_id)
+    result: list[str] = []
+    for position, members in enumerate(clusters):
+        chosen = ids[position]
+        if chosen is None:
+            salt = 0
+            chosen = new_customer_id(members[0])
+            while chosen in taken:
+                salt += 1
+                chosen = new_customer_id(members[0], salt)
+            taken.add(chosen)
+        result.append(chosen)
+    return result

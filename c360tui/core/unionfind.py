@@ -1,0 +1,81 @@
+"""Union-find over record indices that refuses unions joining two values of a unique key."""
+
+from __future__ import annotations
+
+from c360tui.core.compare import edit_distance
+
+# A split request's marker on a record: (request number, side 0 or 1).
+SplitMark = tuple[int, int]
+
+
+class GuardedUnionFind:
+    """Disjoint sets of record indices, each root remembering its unique-key values.
+
+    `unique` maps record index -> {field: value}; `max_edits` gives each field's typo tolerance;
+    `splits` maps record index -> split marks (two records a person said are different people).
+    """
+
+    def __init__(
+        self,
+        size: int,
+        unique: dict[int, dict[str, str]],
+        max_edits: dict[str, int],
+        splits: dict[int, set[SplitMark]],
+    ) -> None:
+        self._parent = list(range(size))
+        self._size = [1] * size
+        self._max_edits = max_edits
+        # per root: field -> the distinct values its members hold
+        self._values: dict[int, dict[str, set[str]]] = {
+            index: {name: {value} for name, value in values.items()}
+            for index, values in unique.items()
+        }
+        self._splits: dict[int, set[SplitMark]] = {i: set(m) for i, m in splits.items()}
+
+    def find(self, index: int) -> int:
+        parent = self._parent
+        root = index
+        while parent[root] != root:
+            root = parent[root]
+        while parent[index] != root:
+            parent[index], index = root, parent[index]
+        return root
+
+    def conflict(self, left: int, right: int) -> str | None:
+        """Why the sets of two roots must not be joined, or None when they may be."""
+        marks_left = self._splits.get(left)
+        marks_right = self._splits.get(right)
+        if marks_left and marks_right:
+            for number, side in marks_left:
+                if (number, 1 - side) in marks_right:
+                    return "a person said these records are different people (split request)"
+        values_left = self._values.get(left)
+        values_right = self._values.get(right)
+        if not values_left or not values_right:
+            return None
+        for name, lefts in values_left.items():
+            rights = values_right.get(name)
+            if not rights:
+                continue
+            tolerance = self._max_edits.get(name, 0)
+            for a in lefts:
+                for b in rights:
+                    if a != b and (tolerance == 0 or edit_distance(a, b) > tolerance):
+                        return f"it would put two different {name} values in one customer"
+        return None
+
+    def union(self, left: int, right: int) -> int:
+        """Join the sets of two distinct roots (caller checked `conflict`); returns the new root."""
+        if self._size[left] < self._size[right]:
+            left, right = right, left
+        self._parent[right] = left
+        self._size[left] += self._size[right]
+        moved = self._values.pop(right, None)
+        if moved:
+            target = self._values.setdefault(left, {})
+            for name, values in moved.items():
+                target.setdefault(name, set()).update(values)
+        marks = self._splits.pop(right, None)
+        if marks:
+            self._splits.setdefault(left, set()).update(marks)
+        return left

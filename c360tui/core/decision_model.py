@@ -62,6 +62,8 @@ class SignalView(_Frozen):
     alternates: list[SourceValue]
     contenders: list[SourceValue]
     inputs: list[str]
+    # the full numeric series behind a derived trend (weekly usage), for a sparkline
+    series: list[float] | None = None
 
 
 class CollectionRow(_Frozen):
@@ -97,6 +99,8 @@ class Recommendation(_Frozen):
     action: str
     label: str
     reasons: list[str]
+    # one line a rep can say: "ESCALATE: enterprise tier, sev-1 open 3d"
+    headline: str = ""
 
 
 class AgentVerdict(_Frozen):

@@ -25,8 +25,12 @@ TimestampParser = Callable[[object], datetime]
 # Placeholder values people type into identity fields; kept as values (identity resolution's junk
 # rules decide they never link) rather than quarantined as badly shaped emails or phones.
 JUNK_TOKENS = frozenset(
-    {"null", "none", "nil", "n/a", "na", "-", "--", "?", "unknown", "undefined", "tbd", "#n/a"}
-)
+    {
+        "null", "none", "nil", "n/a", "na", "n.a.", "-", "--", "---", ".", "?", "0", "#n/a",
+        "unknown", "undefined", "tbd", "test", "xxx", "blank", "not available", "not provided",
+        "not applicable",
+    }
+)  # fmt: skip
 _TRUE = frozenset({"true", "t", "yes", "y", "1"})
 _FALSE = frozenset({"false", "f", "no", "n", "0"})
 _INT = re.compile(r"[+-]?\d+")

@@ -45,6 +45,7 @@ PROGRESS_EVERY = 20_000
 csv.field_size_limit(sys.maxsize)
 
 Item = SourceRecord | QuarantinedRow
+Numbered = tuple[int, Item]
 Progress = Callable[[int], None]
 
 
@@ -159,6 +160,19 @@ def read_feed(
     Whole-file problems (missing file, empty, wrong format or delimiter, missing required column)
     raise C360Error before the first row; `progress` gets the byte offset every few thousand rows.
     """
+    for _line, item in read_feed_lines(feed, path, sources, now, progress=progress):
+        yield item
+
+
+def read_feed_lines(
+    feed: FeedSpec,
+    path: Path,
+    sources: SourcesSpec,
+    now: datetime,
+    *,
+    progress: Progress | None = None,
+) -> Iterator[tuple[int, Item]]:
+    """Like `read_feed`, with the physical line each row starts on."""
     check_exists(feed, path)
     plan = _plan(feed, path, sources, now)
     with path.open("rb") as handle:
@@ -194,7 +208,7 @@ def _decoded(handle: BinaryIO, state: _LineState) -> Iterator[str]:
 
 def _read_csv(
     plan: _Plan, path: Path, handle: BinaryIO, progress: Progress | None
-) -> Iterator[Item]:
+) -> Iterator[Numbered]:
     state = _LineState()
     reader = csv.reader(_decoded(handle, state), delimiter=plan.feed.delimiter)
     header: list[str] | None = None
@@ -259,18 +273,18 @@ def _read_csv(
                 return cells[index] if index is not None else None
 
             try:
-                yield _build(plan, get, start, hash(tuple(row)))
+                yield start, _build(plan, get, start, hash(tuple(row)))
                 continue
             except _Reject as rejected:
                 reason = str(rejected)
-        yield QuarantinedRow(feed_name, file_name, start, clip_raw(raw), reason)
+        yield start, QuarantinedRow(feed_name, file_name, start, clip_raw(raw), reason)
     if progress is not None:
         progress(handle.tell())
 
 
 def _read_jsonl(
     plan: _Plan, path: Path, handle: BinaryIO, progress: Progress | None
-) -> Iterator[Item]:
+) -> Iterator[Numbered]:
     feed_name, file_name = plan.feed.name, plan.file
     checked = False
     count = 0
@@ -292,9 +306,10 @@ def _read_jsonl(
         if progress is not None and count % PROGRESS_EVERY == 0:
             progress(handle.tell())
         try:
-            yield _json_row(plan, text, number, undecodable)
+            yield number, _json_row(plan, text, number, undecodable)
         except _Reject as rejected:
-            yield QuarantinedRow(feed_name, file_name, number, clip_raw(text), str(rejected))
+            reason = str(rejected)
+            yield number, QuarantinedRow(feed_name, file_name, number, clip_raw(text), reason)
     if not checked:
         check_jsonl_start(plan.feed, path, None)
     if progress is not None:

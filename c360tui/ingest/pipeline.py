@@ -1,0 +1,259 @@
+"""The ingest run: validate every file, store source records, resolve, reconcile, index.
+
+Every file's header is checked before anything is written, so a whole-file problem leaves the
+store untouched. Bad rows are quarantined; every row read is either accepted or quarantined.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import islice
+from pathlib import Path
+from time import perf_counter
+from typing import TYPE_CHECKING, Protocol, TypeVar
+
+from c360tui.core.customer import ResolvedCustomer
+from c360tui.core.records import RecordKey, SourceRecord
+from c360tui.core.sources_spec import FeedSpec, SourcesSpec
+from c360tui.errors import C360Error
+from c360tui.ingest.filecheck import validate_file
+from c360tui.ingest.quarantine import QuarantinedRow, clip_raw
+from c360tui.ingest.readers import read_feed_lines
+from c360tui.ingest.summary import FeedCount, IngestSummary
+
+if TYPE_CHECKING:
+    from c360tui.core.identity_spec import IdentitySpec
+    from c360tui.store import Store
+
+T = TypeVar("T")
+# Items handled between two clock readings when timing interleaved phases.
+_CHUNK = 20_000
+
+
+class IngestProgress(Protocol):
+    """Told how far a phase has come: `done` of `total` units (bytes, records, customers)."""
+
+    def __call__(self, phase: str, done: int, total: int | None) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class FileJob:
+    """One file to read as one feed."""
+
+    feed: FeedSpec
+    path: Path
+
+
+def plan_files(paths: Sequence[Path], sources: SourcesSpec) -> tuple[list[FileJob], list[str]]:
+    """Match PATH arguments to feeds: a directory holds feeds' files by name, a file is matched
+    to the feed whose `file` has its name. Returns the jobs and the feeds no directory held."""
+    jobs: list[FileJob] = []
+    seen: set[tuple[str, Path]] = set()
+    covered: set[str] = set()
+    by_name = {Path(feed.file).name: feed for feed in sources.feeds}
+
+    def add(feed: FeedSpec, path: Path) -> None:
+        key = (feed.name, path.resolve())
+        if key not in seen:
+            seen.add(key)
+            jobs.append(FileJob(feed, path))
+            covered.add(feed.name)
+
+    scanned_dir = False
+    for path in paths:
+        if path.is_dir():
+            scanned_dir = True
+            found = [feed for feed in sources.feeds if (path / feed.file).is_file()]
+            if not found:
+                names = ", ".join(feed.file for feed in sources.feeds)
+                raise C360Error(f"{path} holds none of the feed files the spec names ({names}).")
+            for feed in found:
+                add(feed, path / feed.file)
+            continue
+        matched = by_name.get(path.name)
+        if matched is None:
+            names = ", ".join(sorted(by_name))
+            raise C360Error(
+                f"{path} matches no feed in sources.toml; feed files are named {names}."
+            )
+        if not path.is_file():
+            raise C360Error(
+                f"{path} does not exist; feed {matched.name} expects it with column "
+                f"{matched.record_id!r}."
+            )
+        add(matched, path)
+    missing = [f.name for f in sources.feeds if f.name not in covered] if scanned_dir else []
+    return jobs, missing
+
+
+def _timed(items: Iterable[T], timings: dict[str, float], phase: str) -> Iterator[T]:
+    """Pass items through, adding the time spent producing them to `timings[phase]`."""
+    iterator = iter(items)
+    while True:
+        start = perf_counter()
+        chunk = list(islice(iterator, _CHUNK))
+        timings[phase] = timings.get(phase, 0.0) + perf_counter() - start
+        if not chunk:
+            return
+        yield from chunk
+
+
+class _Clock:
+    """Adds wall time to named phases."""
+
+    def __init__(self, timings: dict[str, float]) -> None:
+        self.timings = timings
+        self.phase = ""
+        self.start = 0.0
+
+    def __call__(self, phase: str) -> _Clock:
+        self.phase = phase
+        return self
+
+    def __enter__(self) -> None:
+        self.start = perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        elapsed = perf_counter() - self.start
+        self.timings[self.phase] = self.timings.get(self.phase, 0.0) + elapsed
+
+
+def ingest(
+    paths: Sequence[Path],
+    store: Store,
+    *,
+    now: datetime,
+    specs_dir: Path | None = None,
+    sources: SourcesSpec | None = None,
+    identity: IdentitySpec | None = None,
+    progress: IngestProgress | None = None,
+) -> IngestSummary:
+    """Ingest `paths` (files or directories; none means the bundled sample data) into `store`.
+
+    Specs come from `sources`/`identity` or are loaded from `specs_dir`. `now` is the clock rows
+    are checked against (timestamps later than it are quarantined). Raises C360Error for a
+    whole-file problem before anything is written.
+    """
+    from c360tui.core.reconcile import reconcile
+    from c360tui.core.resolution import resolve
+
+    summary = IngestSummary()
+    clock = _Clock(summary.timings)
+    report = progress or (lambda phase, done, total: None)
+
+    with clock("validate"):
+        if sources is None or identity is None:
+            if specs_dir is None:
+                raise C360Error("No specs given; pass --specs DIR.")
+            from c360tui import specs_io
+
+            sources = sources or specs_io.load_sources(specs_dir)
+            identity = identity or specs_io.load_identity(specs_dir)
+        if not paths:
+            from c360tui.settings import sample_data_dir
+
+            paths = [sample_data_dir()]
+        jobs, summary.missing_feeds = plan_files(paths, sources)
+        for job in jobs:
+            validate_file(job.feed, job.path)
+
+    total_bytes = sum(job.path.stat().st_size for job in jobs)
+    batch = store.begin_batch([str(job.path) for job in jobs], started_at=now)
+    quarantined: list[QuarantinedRow] = []
+    counts: dict[tuple[str, str], FeedCount] = {}
+
+    def accepted_rows() -> Iterator[tuple[SourceRecord, str, int]]:
+        done = 0
+        for job in jobs:
+            count = FeedCount(job.feed.name, job.path.name)
+            summary.files.append(count)
+            counts[(count.feed, count.file)] = count
+            base = done
+
+            def moved(offset: int, base: int = base) -> None:
+                report("read", base + offset, total_bytes)
+
+            for line, item in read_feed_lines(job.feed, job.path, sources, now, progress=moved):
+                count.read += 1
+                if isinstance(item, SourceRecord):
+                    count.accepted += 1
+                    yield item, count.file, line
+                else:
+                    count.quarantined += 1
+                    quarantined.append(item)
+            done = base + job.path.stat().st_size
+            report("read", done, total_bytes)
+
+    with clock("read+store"):
+        added = store.add_records(_timed(accepted_rows(), summary.timings, "read"), batch)
+    summary.timings["store"] = summary.timings["read+store"] - summary.timings.get("read", 0.0)
+    for conflict in added.conflicts:
+        record = conflict.record
+        count = counts[(record.feed, conflict.file)]
+        count.accepted -= 1
+        count.quarantined += 1
+        quarantined.append(
+            QuarantinedRow(record.feed, conflict.file, conflict.line, _raw(record), conflict.reason)
+        )
+    with clock("quarantine"):
+        store.add_quarantine(quarantined, batch)
+    summary.read = sum(c.read for c in summary.files)
+    summary.accepted = sum(c.accepted for c in summary.files)
+    summary.quarantined = sum(c.quarantined for c in summary.files)
+    summary.new = added.new
+
+    with clock("load"):
+        report("load", 0, None)
+        records = list(store.source_records())
+        previous = store.previous_assignment()
+        splits = store.split_pairs()
+    with clock("resolve"):
+        report("resolve", 0, None)
+        resolution = resolve(
+            records, identity, region=sources.default_region, previous_ids=previous, splits=splits
+        )
+    del previous
+    by_key: dict[RecordKey, SourceRecord] = {record.key: record for record in records}
+    del records
+    clusters = len(resolution.clusters)
+
+    def customers() -> Iterator[ResolvedCustomer]:
+        assert sources is not None
+        for done, (customer_id, keys) in enumerate(resolution.clusters.items(), start=1):
+            customer = reconcile(customer_id, [by_key[key] for key in keys], sources)
+            customer.merges = resolution.merges.get(customer_id, [])
+            customer.held = resolution.held.get(customer_id, [])
+            if done % _CHUNK == 0:
+                report("reconcile", done, clusters)
+            yield customer
+        report("reconcile", clusters, clusters)
+
+    with clock("reconcile+write"):
+        written = store.write_resolved(_timed(customers(), summary.timings, "reconcile"))
+    summary.timings["write"] = summary.timings["reconcile+write"] - summary.timings.get(
+        "reconcile", 0.0
+    )
+    store.finish_batch(
+        batch,
+        read=summary.read,
+        accepted=summary.accepted,
+        quarantined=summary.quarantined,
+        new_records=summary.new,
+        finished_at=now,
+    )
+    summary.records = len(by_key)
+    summary.customers = written.customers
+    summary.merges = written.merges
+    summary.held = resolution.stats.held
+    summary.conflicts = written.conflicted_attributes
+    return summary
+
+
+def _raw(record: SourceRecord) -> str:
+    """A stand-in for the raw text of a row refused at store time: the record as JSON."""
+    updated = record.updated_at.isoformat() if record.updated_at else None
+    payload = {"id": record.record_id, "updated_at": updated, **record.attributes}
+    return clip_raw(json.dumps(payload, ensure_ascii=False, default=str))

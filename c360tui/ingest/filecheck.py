@@ -55,10 +55,10 @@ def check_csv_header(feed: FeedSpec, path: Path, header: list[str] | None) -> di
     if len(names) == 1 and feed.record_id not in names:
         for delimiter in _OTHER_DELIMITERS:
             if delimiter != feed.delimiter and delimiter in names[0]:
+                kind = _DELIMITER_NAMES[delimiter]
                 raise C360Error(
-                    f"{path} has one header column {_clip(names[0])!r} holding "
-                    f"{_DELIMITER_NAMES[delimiter]}s: it looks {_DELIMITER_NAMES[delimiter]}-"
-                    f"delimited, but feed {feed.name} expects {feed.delimiter!r} and column "
+                    f"{path} has one header column full of {kind}s: it looks {kind}-delimited, "
+                    f"but feed {feed.name} expects {feed.delimiter!r} and column "
                     f"{feed.record_id!r}."
                 )
     positions: dict[str, int] = {}

@@ -1,0 +1,283 @@
+"""The profile store's schema as sqlmodel tables (schema definition and simple queries only).
+
+Bulk writes and the search path go through the raw sqlite3 connection (see writer.py, search.py);
+these classes name the tables and columns both of them use. JSON columns hold text written with
+`json.dumps`, so plain `sqlite3` and `json_extract` can read them.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Index, Table, Text, UniqueConstraint
+from sqlalchemy.types import UserDefinedType
+from sqlmodel import Field, SQLModel
+
+
+class Meta(SQLModel, table=True):
+    """Key/value facts about the database; `schema_version` is checked on every open."""
+
+    __tablename__ = "meta"
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class IngestBatch(SQLModel, table=True):
+    """One `c360 ingest` run: when, which files, and what it counted."""
+
+    __tablename__ = "ingest_batch"
+    id: int | None = Field(default=None, primary_key=True)
+    started_at: str
+    finished_at: str | None = None
+    files: str = "[]"  # JSON list of paths
+    read: int = 0
+    accepted: int = 0
+    quarantined: int = 0
+    new_records: int = 0
+
+
+class SourceRecordRow(SQLModel, table=True):
+    """A source record as ingested; the same content under the same id is stored once."""
+
+    __tablename__ = "source_record"
+    __table_args__ = (
+        UniqueConstraint("feed", "record_id", "content_hash", name="ux_source_record_content"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    feed: str
+    record_id: str
+    system: str
+    updated_at: str | None = None  # ISO 8601, UTC
+    attributes: str = Field(sa_column=Column(Text, nullable=False))  # JSON object
+    content_hash: str
+    batch_id: int | None = None
+    file: str = ""
+    line: int = 0
+
+
+class QuarantineRow(SQLModel, table=True):
+    """A row ingest refused, kept with where it came from and one sentence saying why."""
+
+    __tablename__ = "quarantine"
+    id: int | None = Field(default=None, primary_key=True)
+    batch_id: int | None = None
+    feed: str
+    file: str
+    line: int
+    raw: str
+    reason: str
+
+
+class CustomerRow(SQLModel, table=True):
+    """One resolved customer with the few fields lists and search results show.
+
+    `seq` is the integer key every resolved table and the FTS index refer to; it is assigned
+    afresh by each resolution, while `customer_id` stays stable across runs.
+    """
+
+    __tablename__ = "customer"
+    __table_args__ = (Index("ix_customer_id", "customer_id", unique=True),)
+    seq: int | None = Field(default=None, primary_key=True)
+    customer_id: str
+    display_name: str = ""
+    company: str = ""
+    email: str = ""
+    phone: str = ""
+    record_count: int = 0
+
+
+class AssignmentRow(SQLModel, table=True):
+    """Which customer (by seq) a source record belongs to, and the rule that linked it."""
+
+    __tablename__ = "assignment"
+    __table_args__ = (
+        Index("ix_assignment_key", "feed", "record_id", unique=True),
+        Index("ix_assignment_customer", "customer_seq"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    feed: str
+    record_id: str
+    customer_seq: int
+    rule: str = ""  # "" when the record was not linked to another
+
+
+class MatchEvidenceRow(SQLModel, table=True):
+    """Why two records were linked: rule and fields (JSON list of [field, method, score])."""
+
+    __tablename__ = "match_evidence"
+    __table_args__ = (Index("ix_match_evidence_customer", "customer_seq"),)
+    id: int | None = Field(default=None, primary_key=True)
+    customer_seq: int
+    left_feed: str
+    left_id: str
+    right_feed: str
+    right_id: str
+    rule: str
+    fields: str = "[]"
+
+
+class HeldMergeRow(SQLModel, table=True):
+    """A link found but not made, kept for review with its reason."""
+
+    __tablename__ = "held_merge"
+    __table_args__ = (Index("ix_held_merge_customer", "customer_seq"),)
+    id: int | None = Field(default=None, primary_key=True)
+    customer_seq: int
+    left_feed: str
+    left_id: str
+    right_feed: str
+    right_id: str
+    rule: str
+    reason: str = ""
+
+
+class AnyValue(UserDefinedType[object]):
+    """A column without type affinity (declared BLOB): text, integers and reals stay as given."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **kw: object) -> str:
+        return "BLOB"
+
+
+class AttributeRow(SQLModel, table=True):
+    """One reconciled attribute of one customer: status, winner with provenance, the others.
+
+    `value` holds the winner natively (text, integer, real; NULL when there is none); `vtype` is
+    "b" for a bool stored as 0/1 and "l" for a list stored as JSON. `alternates` and `contenders`
+    are JSON lists of [value, system, feed, record_id, observed_at], NULL when empty. Rows are
+    keyed by (customer_seq, attribute) without a rowid, so one customer's rows sit together.
+    """
+
+    __tablename__ = "attribute"
+    __table_args__ = (
+        Index("ix_attribute_value", "attribute", "value"),
+        {"sqlite_with_rowid": False},
+    )
+    customer_seq: int = Field(primary_key=True)
+    attribute: str = Field(primary_key=True)
+    status: str
+    rule: str
+    value: object | None = Field(default=None, sa_column=Column(AnyValue()))
+    vtype: str | None = None
+    system: str | None = None
+    feed: str | None = None
+    record_id: str | None = None
+    observed_at: str | None = None
+    alternates: str | None = None
+    contenders: str | None = None
+    reason: str = ""
+
+
+class CollectionItemRow(SQLModel, table=True):
+    """One item of a customer's collection (a ticket): its values (JSON) and provenance."""
+
+    __tablename__ = "collection_item"
+    __table_args__ = (Index("ix_collection_item_customer", "customer_seq"),)
+    id: int | None = Field(default=None, primary_key=True)
+    customer_seq: int
+    collection: str
+    item_values: str = "{}"
+    system: str
+    feed: str
+    record_id: str
+    observed_at: str | None = None
+
+
+class SearchKeyRow(SQLModel, table=True):
+    """An exact-match search key: kind (email, phone, crm_id...), normalised value, customer."""
+
+    __tablename__ = "search_key"
+    __table_args__ = (Index("ix_search_key", "kind", "value"),)
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str
+    value: str
+    customer_seq: int
+
+
+class SearchNameRow(SQLModel, table=True):
+    """A folded name term for short prefix queries: full name, last name or company."""
+
+    __tablename__ = "search_name"
+    __table_args__ = (Index("ix_search_name_term", "term"),)
+    id: int | None = Field(default=None, primary_key=True)
+    term: str
+    field: str  # "name", "last name" or "company"
+    customer_seq: int
+
+
+class SplitRequestRow(SQLModel, table=True):
+    """A person's statement that two records are not the same customer; resolution honours it."""
+
+    __tablename__ = "split_request"
+    id: int | None = Field(default=None, primary_key=True)
+    left_feed: str
+    left_id: str
+    right_feed: str
+    right_id: str
+    note: str = ""
+    requested_by: str = ""
+    requested_at: str
+
+
+class ValueFlagRow(SQLModel, table=True):
+    """A person flagged an attribute value of a customer as wrong, from a given view."""
+
+    __tablename__ = "value_flag"
+    __table_args__ = (Index("ix_value_flag_customer", "customer_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: str
+    attribute: str
+    view: str
+    flagged_at: str
+
+
+class QueueStateRow(SQLModel, table=True):
+    """Where a customer stands in one view's queue: worked or snoozed (until a time)."""
+
+    __tablename__ = "queue_state"
+    view: str = Field(primary_key=True)
+    customer_id: str = Field(primary_key=True)
+    state: str  # "worked" or "snoozed"
+    until: str | None = None
+    updated_at: str
+
+
+# The tables the store creates (SQLModel.metadata is process-wide; other packages may add theirs).
+STORE_TABLES: list[Table] = [
+    model.__table__  # type: ignore[union-attr]
+    for model in (
+        Meta,
+        IngestBatch,
+        SourceRecordRow,
+        QuarantineRow,
+        CustomerRow,
+        AssignmentRow,
+        MatchEvidenceRow,
+        HeldMergeRow,
+        AttributeRow,
+        CollectionItemRow,
+        SearchKeyRow,
+        SearchNameRow,
+        SplitRequestRow,
+        ValueFlagRow,
+        QueueStateRow,
+    )
+]
+
+# Tables rewritten as a whole by each resolution (see writer.write_resolved).
+RESOLVED_TABLES = (
+    "customer",
+    "assignment",
+    "match_evidence",
+    "held_merge",
+    "attribute",
+    "collection_item",
+    "search_key",
+    "search_name",
+)
+
+# The trigram index over folded names and companies; rowid = customer.seq. Contentless (the text
+# lives in `customer`), so it is rebuilt with the resolved tables rather than updated row by row.
+FTS_DDL = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5("
+    "name, company, content='', tokenize='trigram')"
+)

@@ -1,0 +1,130 @@
+"""Search finds a customer the way an agent mid-call types what the caller says."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from c360tui.core.customer import Candidate, Provenance, ReconciledAttribute, ResolvedCustomer
+from c360tui.core.records import RecordKey
+from c360tui.store import Store, open_store
+
+AT = datetime(2025, 5, 1, tzinfo=UTC)
+
+
+def customer(cid: str, first: str, last: str, company: str, **keys: str) -> ResolvedCustomer:
+    prov = Provenance("crm", "crm_contacts", f"r-{cid}", AT)
+    values = {"first_name": first, "last_name": last, "company": company, **keys}
+    attrs = {
+        name: ReconciledAttribute(name, "source_priority", "resolved", Candidate(value, prov))
+        for name, value in values.items()
+    }
+    return ResolvedCustomer(cid, attributes=attrs, records=[RecordKey("crm_contacts", f"r-{cid}")])
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = open_store(tmp_path / "c360.db")
+    opened.write_resolved(
+        [
+            customer(
+                "C-1", "Ada", "Lovelace", "Analytical Engines Ltd",
+                email="Ada.Lovelace@Engines.example", phone="+14155550100", crm_id="003XY12",
+                billing_account_id="BA-000417",
+            ),
+            customer("C-2", "Grace", "Hopper", "Cobol Compilers Inc", email="grace@navy.example",
+                     phone="+442079460958"),
+            customer("C-3", "Adam", "Smith", "Wealth of Nations", email="adam@smith.example"),
+            customer("C-4", "[bold red]Mallory[/]", "[link=http://x]Eve[/link]", "O'Brien & Søn",
+                     email="mallory@evil.example"),
+        ]
+    )  # fmt: skip
+    yield opened
+    opened.close()
+
+
+def ids(store: Store, query: str) -> list[str]:
+    return [hit.customer_id for hit in store.search(query)]
+
+
+def test_exact_email_ignores_case_and_spaces(store: Store) -> None:
+    [hit] = store.search("  ada.lovelace@ENGINES.example ")
+    assert hit.customer_id == "C-1"
+    assert (hit.field, hit.why) == ("email", "email ada.lovelace@engines.example")
+    assert hit.display_name == "Ada Lovelace"
+    assert hit.company == "Analytical Engines Ltd"
+
+
+@pytest.mark.parametrize(
+    "typed", ["(415) 555-0100", "415-555-0100", "415.555.0100", "+1 415 555 0100", "14155550100"]
+)
+def test_phone_in_any_common_format(store: Store, typed: str) -> None:
+    hits = store.search(typed)
+    assert [h.customer_id for h in hits] == ["C-1"]
+    assert hits[0].why == "phone +14155550100"
+
+
+def test_international_phone(store: Store) -> None:
+    assert ids(store, "+44 20 7946 0958") == ["C-2"]
+
+
+@pytest.mark.parametrize("typed", ["BA-000417", "ba-000417", "003xy12"])
+def test_account_ids(store: Store, typed: str) -> None:
+    [hit] = store.search(typed)
+    assert hit.customer_id == "C-1"
+    assert hit.field in {"billing account", "CRM id"}
+
+
+def test_short_prefix_uses_folded_names(store: Store) -> None:
+    assert set(ids(store, "ad")) == {"C-1", "C-3"}
+    assert ids(store, "G") == ["C-2"]
+
+
+def test_prefix_of_full_name_and_last_name(store: Store) -> None:
+    assert ids(store, "ada lov") == ["C-1"]
+    [hit] = store.search("hopp")
+    assert (hit.customer_id, hit.field) == ("C-2", "last name")
+    assert hit.why == 'last name starts with "hopp"'
+
+
+def test_substring_of_name_and_company(store: Store) -> None:
+    [hit] = store.search("velac")
+    assert (hit.customer_id, hit.field) == ("C-1", "name")
+    [hit] = store.search("compilers")
+    assert (hit.customer_id, hit.field) == ("C-2", "company")
+    assert hit.why == 'company contains "compilers"'
+
+
+def test_accents_and_case_do_not_matter(store: Store) -> None:
+    assert ids(store, "brien søn") == ["C-4"]
+    assert ids(store, "O'BRIEN SON") == ["C-4"]
+    assert ids(store, "LOVELACE") == ["C-1"]
+
+
+def test_prefix_ranks_above_substring(store: Store) -> None:
+    hits = store.search("ada")
+    assert [h.customer_id for h in hits][:1] == ["C-1"]  # "ada lovelace" starts with it
+    assert {h.customer_id for h in hits} >= {"C-1", "C-3"}
+
+
+def test_markup_looking_names_come_back_verbatim(store: Store) -> None:
+    [hit] = store.search("mallory@evil.example")
+    assert hit.display_name == "[bold red]Mallory[/] [link=http://x]Eve[/link]"
+    assert hit.company == "O'Brien & Søn"
+    loaded = store.load_customer("C-4")
+    assert loaded is not None
+    assert loaded.attributes["first_name"].value == "[bold red]Mallory[/]"
+
+
+def test_nothing_found_and_empty_queries(store: Store) -> None:
+    assert store.search("zzzz-no-such") == []
+    assert store.search("   ") == []
+    assert store.search('"') == []
+    assert store.search("nobody@nowhere.example") == []
+
+
+def test_limit_is_respected(store: Store) -> None:
+    assert len(store.search("a", limit=1)) == 1

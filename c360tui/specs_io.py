@@ -236,9 +236,15 @@ def _validation_problems(
             message, where = "is not a known setting; remove it or fix the spelling", loc
         elif kind == "string_too_short" and field in _HINTS:
             message, where = _HINTS[str(field)], loc[:-1]
+        elif kind == "model_type":
+            message, where = f"must be a table {{ key = value, ... }}, not {item['input']!r}", loc
         else:
-            message, where = f"{_plain(item['msg'])}; fix this value", loc
-        line = locator.line(where) if where else _line_of_quoted(text, item["msg"])
+            plain = _plain(item["msg"])
+            message, where = plain if "; " in plain else f"{plain}; fix this value", loc
+        if kind == "string_too_short":
+            line = locator.line(loc)  # the empty value's own line
+        else:
+            line = locator.line(where) if where else _line_of_quoted(text, item["msg"])
         key = describe(where, data) if where else ""
         if not key and message.startswith(("has no", "is missing")):
             message = f"the spec {message}"
@@ -247,8 +253,8 @@ def _validation_problems(
 
 
 def _plain(message: str) -> str:
-    """Pydantic's message without its "Value error, " prefix."""
-    return message.removeprefix("Value error, ")
+    """Pydantic's message in our voice: no "Value error, " prefix, "must be" for "should be"."""
+    return message.removeprefix("Value error, ").replace("Input should be", "must be")
 
 
 def describe(path: Path_, data: Mapping[str, Any]) -> str:

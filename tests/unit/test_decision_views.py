@@ -178,8 +178,12 @@ def test_hot_lead_in_hours_is_a_call(sources: SourcesSpec, views: dict[str, View
 
 
 def test_do_not_contact_blocks_the_call(sources: SourcesSpec, views: dict[str, ViewSpec]) -> None:
-    records = [crm(lead_status="new", phone="4155550100", timezone="America/New_York",
-                   do_not_contact=True), marketing(days=0.2, intent_score=95, do_not_contact=True)]  # fmt: skip
+    records = [
+        crm(
+            lead_status="new", phone="4155550100", timezone="America/New_York", do_not_contact=True
+        ),
+        marketing(days=0.2, intent_score=95, do_not_contact=True),
+    ]
     dv = view("sdr_call_now", records, sources, views)
     assert dv.recommendation.action == "disqualify"
     assert dv.recommendation.headline == "DISQUALIFY: marked do-not-contact"
@@ -188,8 +192,12 @@ def test_do_not_contact_blocks_the_call(sources: SourcesSpec, views: dict[str, V
 def test_disputed_do_not_contact_is_never_a_call(
     sources: SourcesSpec, views: dict[str, ViewSpec]
 ) -> None:
-    records = [crm(lead_status="new", phone="4155550100", timezone="America/New_York",
-                   do_not_contact=False), marketing(intent_score=95, do_not_contact=True)]  # fmt: skip
+    records = [
+        crm(
+            lead_status="new", phone="4155550100", timezone="America/New_York", do_not_contact=False
+        ),
+        marketing(intent_score=95, do_not_contact=True),
+    ]
     dv = view("sdr_call_now", records, sources, views)
     assert dv.signal("do_not_contact").trust == "conflicted"
     assert dv.recommendation.action == "snooze"
@@ -199,8 +207,10 @@ def test_disputed_do_not_contact_is_never_a_call(
 def test_missing_do_not_contact_blocks_agent(
     sources: SourcesSpec, views: dict[str, ViewSpec]
 ) -> None:
-    records = [crm(lead_status="new", phone="4155550100", timezone="America/New_York"),
-               marketing(intent_score=95)]  # fmt: skip
+    records = [
+        crm(lead_status="new", phone="4155550100", timezone="America/New_York"),
+        marketing(intent_score=95),
+    ]
     dv = view("sdr_call_now", records, sources, views)
     assert "do_not_contact missing" in dv.agent.reasons
     assert not dv.agent.ready

@@ -45,8 +45,11 @@ def test_bundled_specs_are_clean() -> None:
 
 
 def test_signal_without_budget(specs: Path) -> None:
-    text = edit(specs / "sdr_call_now.toml", 'attribute = "intent_score"\nbudget = "24h"\n',
-                'attribute = "intent_score"\n')  # fmt: skip
+    text = edit(
+        specs / "sdr_call_now.toml",
+        'attribute = "intent_score"\nbudget = "24h"\n',
+        'attribute = "intent_score"\n',
+    )
     line = line_of(text, "[[signals]]", 2)
     assert messages(specs) == [
         f"specs/sdr_call_now.toml:{line}: signals[2] (intent) has no freshness budget; "
@@ -122,8 +125,11 @@ def test_key_taken_by_every_screen(specs: Path, key: str) -> None:
 
 
 def test_unknown_action_in_rule(specs: Path) -> None:
-    text = edit(specs / "csm_at_risk.toml", 'action = "save_play"\nreason = "usage',
-                'action = "panic"\nreason = "usage')  # fmt: skip
+    text = edit(
+        specs / "csm_at_risk.toml",
+        'action = "save_play"\nreason = "usage',
+        'action = "panic"\nreason = "usage',
+    )
     line = line_of(text, 'action = "panic"')
     assert messages(specs) == [
         f"specs/csm_at_risk.toml:{line}: recommendation.rules[3].action names unknown action "
@@ -132,16 +138,22 @@ def test_unknown_action_in_rule(specs: Path) -> None:
 
 
 def test_unknown_signal_in_condition(specs: Path) -> None:
-    text = edit(specs / "sdr_call_now.toml", '{ signal = "intent", op = ">=", value = 70 },',
-                '{ signal = "intnet", op = ">=", value = 70 },')  # fmt: skip
+    text = edit(
+        specs / "sdr_call_now.toml",
+        '{ signal = "intent", op = ">=", value = 70 },',
+        '{ signal = "intnet", op = ">=", value = 70 },',
+    )
     [problem] = messages(specs)
     assert problem.startswith(f"specs/sdr_call_now.toml:{line_of(text, 'when = [', 1)}")
     assert "recommendation.rules[4].when[1] (intnet) tests unknown signal 'intnet'" in problem
 
 
 def test_condition_is_structured_not_a_string(specs: Path) -> None:
-    edit(specs / "sdr_call_now.toml", 'when = [{ signal = "phone_valid", op = "==", value = false }]',
-         'when = ["phone_valid == false"]')  # fmt: skip
+    edit(
+        specs / "sdr_call_now.toml",
+        'when = [{ signal = "phone_valid", op = "==", value = false }]',
+        'when = ["phone_valid == false"]',
+    )
     [problem] = messages(specs)
     assert "recommendation.rules[3].when[1]" in problem
 

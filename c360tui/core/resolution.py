@@ -234,15 +234,17 @@ def _pair_order(pair: tuple[RecordKey, RecordKey]) -> tuple[str, str, str, str]:
 def _attach_held(
     held: list[HeldMerge], assignment: Mapping[RecordKey, str]
 ) -> dict[str, list[HeldMerge]]:
-    """File each held link under both customers it would have joined, once per rule and pair."""
+    """File each held link under both customers it would have joined: the first (strongest
+    rule's) link per pair of customers, so a reviewer sees one item per decision.
+    """
     out: dict[str, list[HeldMerge]] = {}
-    seen: set[tuple[str, str, str]] = set()
+    seen: set[tuple[str, str]] = set()
     for item in held:
         left = assignment[item.left]
         right = assignment[item.right]
         if left == right:
             continue
-        marker = (min(left, right), max(left, right), item.rule)
+        marker = (min(left, right), max(left, right))
         if marker in seen:
             continue
         seen.add(marker)

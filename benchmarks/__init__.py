@@ -1,0 +1,1 @@
+"""Benchmarks: speed and quality measurements with results in RESULTS.md."""

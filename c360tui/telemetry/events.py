@@ -484,20 +484,29 @@ def query_kind(query: str) -> QueryKind:
     return "name"
 
 
+_FIELD_NAMES: dict[builtins.type, tuple[str, ...]] = {}
+
+
+def _names(cls: builtins.type) -> tuple[str, ...]:
+    """A dataclass's field names, looked up once per class (encoding runs for every event)."""
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
 def _encode(value: object) -> Any:
     if isinstance(value, tuple | list):
         return [_encode(v) for v in value]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if hasattr(value, "__dataclass_fields__"):
+        return {name: _encode(getattr(value, name)) for name in _names(type(value))}
     return value
 
 
 def to_payload(event: Event) -> dict[str, Any]:
     """The event's JSON payload: every field but the context, plus its derived properties."""
     payload = {
-        f.name: _encode(getattr(event, f.name))
-        for f in dataclasses.fields(event)
-        if f.name != "ctx"
+        name: _encode(getattr(event, name)) for name in _names(type(event)) if name != "ctx"
     }
     for name in event.derived:
         payload[name] = _encode(getattr(event, name))

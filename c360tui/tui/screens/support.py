@@ -1,0 +1,191 @@
+"""Support lookup: search as you type, open the customer, act, and land on an empty search again.
+
+Focus starts in the search box; every keystroke runs a search in an exclusive worker; each result
+says why it matched; enter opens "Can I close this case without escalating?" for it.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from c360tui.core.decision_model import ActionView, DecisionView
+from c360tui.tui.backend import SearchResult
+from c360tui.tui.messages import DataFailed, DecisionLoaded, SearchFinished
+from c360tui.tui.safe_text import clean, safe_text
+from c360tui.tui.screens.decision_host import DecisionHostScreen
+from c360tui.tui.widgets.decision_view import DecisionPanel
+from c360tui.tui.workers import DataWorkers
+
+
+class SupportScreen(DataWorkers, Screen[object]):
+    """The lookup: a search box and the results table."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "slash",
+            "focus_search",
+            "Search",
+            key_display="/",
+            id="support.search",
+            tooltip="Back to the search box",
+        ),
+        Binding(
+            "down",
+            "focus_results",
+            "Results",
+            show=False,
+            id="support.results",
+            tooltip="Move into the results",
+        ),
+    ]
+    BINDING_GROUP_TITLE = "Support lookup"
+
+    role = "support"
+
+    def __init__(self, view: str) -> None:
+        super().__init__(id="support")
+        self.view = view
+        self.results: list[SearchResult] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield Input(
+            placeholder="Phone, email, name, company or account id",
+            id="search",
+            select_on_focus=False,
+        )
+        yield Static(
+            Content("Type to search. Enter opens the highlighted customer."), id="search-status"
+        )
+        table: DataTable[object] = DataTable(cursor_type="row", id="results", zebra_stripes=True)
+        table.add_columns("Name", "Company", "Matched on")
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Support lookup"
+        self.sub_title = "Can I close this case without escalating?"
+        self.query_one("#search", Input).focus()
+        self.tracker.screen_opened("support", self.role, self.view)
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_focus_results(self) -> None:
+        if self.results:
+            self.query_one("#results", DataTable).focus()
+
+    @on(Input.Changed, "#search")
+    def _query_changed(self, event: Input.Changed) -> None:
+        self.search_customers(event.value)
+
+    @on(SearchFinished)
+    def _search_finished(self, event: SearchFinished) -> None:
+        if event.query != self.query_one("#search", Input).value:
+            return
+        self.results = event.results
+        table = self.query_one("#results", DataTable)
+        table.clear()
+        for result in event.results:
+            table.add_row(
+                safe_text(result.name, 40),
+                safe_text(result.company, 40),
+                safe_text(result.matched, 40),
+                key=result.customer_id,
+            )
+        status = self.query_one("#search-status", Static)
+        if not event.query.strip():
+            status.update(Content("Type to search. Enter opens the highlighted customer."))
+        elif not event.results:
+            status.update(
+                Content("No customer matches. Try a phone, email, account id or part of a name.")
+            )
+        else:
+            count = len(event.results)
+            status.update(
+                Content(
+                    f"{count} result{'s' if count != 1 else ''}; enter opens the highlighted one."
+                )
+            )
+        if event.query.strip():
+            ids = [result.customer_id for result in event.results]
+            self.tracker.search(self.role, self.view, event.query, ids)
+
+    @on(Input.Submitted, "#search")
+    def _submitted(self) -> None:
+        table = self.query_one("#results", DataTable)
+        if self.results:
+            self.open_result(max(0, table.cursor_row))
+
+    @on(DataTable.RowSelected, "#results")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self.open_result(event.cursor_row)
+
+    def open_result(self, index: int) -> None:
+        if not 0 <= index < len(self.results):
+            return
+        customer_id = self.results[index].customer_id
+        self.app.push_screen(
+            CustomerScreen(self.view, customer_id, self.role), self._after_decision
+        )
+
+    def _after_decision(self, acted: object) -> None:
+        """Back from a customer: after an action the lookup is empty and ready for the next call."""
+        search = self.query_one("#search", Input)
+        if acted:
+            search.value = ""
+            self.results = []
+            self.query_one("#results", DataTable).clear()
+        search.focus()
+
+    def palette_commands(self) -> list[tuple[str, str, object]]:
+        return [("search: focus the search box", "/", self.action_focus_search)]
+
+
+class CustomerScreen(DecisionHostScreen):
+    """One customer's decision view, opened from the lookup; an action returns to the search."""
+
+    BINDING_GROUP_TITLE = "Customer"
+
+    def __init__(self, view: str, customer_id: str, role: str) -> None:
+        super().__init__(classes="customer-screen")
+        self.view = view
+        self.customer_id = customer_id
+        self.role = role
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield DecisionPanel()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Support lookup"
+        self.sub_title = "Loading…"
+        self.load_decision(self.view, self.customer_id, self.clock())
+
+    @on(DecisionLoaded)
+    def _decision_loaded(self, event: DecisionLoaded) -> None:
+        self.show_decision(event.view, "search")
+        self.sub_title = clean(event.view.display_name, 48)
+        self.call_after_refresh(self._focus_first_signal)
+
+    def _focus_first_signal(self) -> None:
+        rows = self.panel.signal_rows()
+        if rows and not isinstance(self.focused, type(rows[0])):
+            rows[0].focus()
+
+    @on(DataFailed)
+    def _failed(self, event: DataFailed) -> None:
+        if event.group == "decision":
+            self.dismiss(None)
+
+    def after_action(self, decision: DecisionView, action: ActionView) -> None:
+        self.notify(f"{clean(action.label, 40)}: done. Ready for the next call.", markup=False)
+        self.dismiss(action.id)

@@ -1,0 +1,99 @@
+"""Why (`w`): the focused signal's provenance: the whole value, rule, source, record, alternates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import DataTable, Label, Static
+
+from c360tui.core.decision_model import DecisionView, SignalView, SourceValue
+from c360tui.tui.safe_text import join, safe_content, safe_text
+from c360tui.tui.widgets.decision_view import trust_look
+
+
+class WhyScreen(ModalScreen[None]):
+    """A modal explaining one signal; escape or `w` closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "escape,w", "dismiss", "Close", id="why.close", tooltip="Back to the decision view"
+        ),
+    ]
+
+    def __init__(self, signal: SignalView, decision: DecisionView) -> None:
+        super().__init__(classes="modal")
+        self.signal = signal
+        self.decision = decision
+
+    def compose(self) -> ComposeResult:
+        signal = self.signal
+        with VerticalScroll(classes="modal-body") as body:
+            body.border_title = join("Why: ", safe_content(signal.label, 40))
+            body.border_subtitle = Content("escape closes")
+            look = trust_look(signal)
+            yield Label(
+                Content.assemble((f"{look.glyph} {look.word}", "bold")),
+                classes=f"trust {look.css}",
+            )
+            yield _field("Value", safe_content(signal.display))
+            yield _field("Freshness", Content(f"{signal.freshness} · {signal.age_text}"))
+            yield _field("Rule", safe_content(signal.rule))
+            if signal.reason:
+                yield _field("Why this state", safe_content(signal.reason))
+            if signal.effect:
+                yield _field("Moves the decision", safe_content(signal.effect))
+            yield from _provenance(signal.provenance)
+            if signal.inputs:
+                yield _field("Derived from", safe_content(", ".join(signal.inputs)))
+            if signal.contenders:
+                yield Label(Content("Disagreeing values"), classes="why-heading")
+                yield _values_table(signal.contenders, "contenders")
+            if signal.alternates:
+                yield Label(Content("Other values (not chosen)"), classes="why-heading")
+                yield _values_table(signal.alternates, "alternates")
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(result)
+
+
+def _field(name: str, value: Content) -> Widget:
+    return Static(join(Content.styled(f"{name}: ", "bold"), value), classes="why-field")
+
+
+def _provenance(provenance: SourceValue | None) -> Iterable[Widget]:
+    if provenance is None:
+        yield _field("Source", Content("no source holds a value"))
+        return
+    yield _field(
+        "Source", join(safe_content(provenance.system), " / ", safe_content(provenance.feed))
+    )
+    yield _field("Record", safe_content(provenance.record_id))
+    observed = (
+        provenance.observed_at.isoformat(timespec="minutes")
+        if provenance.observed_at
+        else "unknown"
+    )
+    yield _field("Observed at", Content(observed))
+
+
+def _values_table(values: list[SourceValue], name: str) -> DataTable[object]:
+    table: DataTable[object] = DataTable(cursor_type="row", classes=f"why-table {name}")
+    table.add_columns("Value", "Source", "Record", "Observed at")
+    for value in values:
+        observed = (
+            value.observed_at.isoformat(timespec="minutes") if value.observed_at else "unknown"
+        )
+        table.add_row(
+            safe_text(value.display, 60),
+            safe_text(f"{value.system}/{value.feed}", 30),
+            safe_text(value.record_id, 24),
+            observed,
+        )
+    return table

@@ -1,0 +1,326 @@
+"""The DecisionView widget: one customer's decision, the same widget for every role.
+
+Top: the decision sentence, who it is about, the recommendation with its reasons. Middle: the
+ranked signals above the fold, one line each (trust as colour, glyph and word; value; age against
+budget), then collapsed sections. Bottom: the action bar, recommended action marked. It renders a
+`DecisionView` model and computes nothing: every value, state and reason comes from core.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar, cast
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.events import Resize
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import Button, Collapsible, DataTable, Label, Sparkline, Static
+
+from c360tui.core.decision_model import ActionView, DecisionView, DetailSection, SignalView
+from c360tui.tui.safe_text import join, safe_content, safe_text
+
+# The longest value a row will render; the Why modal shows the whole thing.
+MAX_VALUE_CELLS = 160
+# Below this width the signal columns shrink so the value keeps room to be read.
+NARROW_WIDTH = 72
+
+
+@dataclass(frozen=True, slots=True)
+class TrustLook:
+    """How one trust state looks: a glyph and a word (colour comes from the CSS class)."""
+
+    glyph: str
+    word: str
+    css: str
+
+
+TRUST_LOOKS: dict[str, TrustLook] = {
+    "trusted": TrustLook("✓", "trusted", "trust-trusted"),
+    "stale": TrustLook("⌛", "stale", "trust-stale"),
+    "conflicted": TrustLook("⚠", "conflicted", "trust-conflicted"),
+    "missing": TrustLook("∅", "missing", "trust-missing"),
+    "unverified": TrustLook("?", "unverified", "trust-unverified"),
+    "flagged": TrustLook("⚑", "flagged", "trust-flagged"),
+}
+
+
+def trust_look(signal: SignalView, flagged: bool = False) -> TrustLook:
+    """The look of a signal's trust state; a value someone flagged as wrong shows as flagged."""
+    if flagged or signal.flagged:
+        return TRUST_LOOKS["flagged"]
+    return TRUST_LOOKS[signal.trust]
+
+
+def numeric_series(value: object) -> list[float] | None:
+    """The value as a list of numbers when it is a series (drawn as a sparkline), else None."""
+    if isinstance(value, list) and value and all(isinstance(v, int | float) for v in value):
+        return [float(v) for v in value]
+    return None
+
+
+class SignalRow(Widget, can_focus=True):
+    """One signal on one line; focus it and `w` explains it, `!` flags it."""
+
+    flagged: reactive[bool] = reactive(False)
+
+    def __init__(self, signal: SignalView) -> None:
+        super().__init__(classes="signal-row")
+        self.signal = signal
+        self.set_reactive(SignalRow.flagged, signal.flagged)
+
+    def compose(self) -> ComposeResult:
+        look = trust_look(self.signal)
+        yield Label(f"{look.glyph} {look.word}", classes=f"trust {look.css}", markup=False)
+        yield Label(safe_content(self.signal.label, 24), classes="signal-label")
+        series = numeric_series(self.signal.value)
+        if series is not None:
+            yield Sparkline(series, classes="signal-spark")
+        yield Label(safe_content(self.signal.display, MAX_VALUE_CELLS), classes="signal-value")
+        yield Label(safe_content(self.signal.age_text), classes="signal-age")
+
+    def watch_flagged(self, flagged: bool) -> None:
+        if not self.is_mounted:
+            return
+        look = trust_look(self.signal, flagged)
+        badge = self.query_one(".trust", Label)
+        badge.update(Content(f"{look.glyph} {look.word}"))
+        for other in TRUST_LOOKS.values():
+            badge.remove_class(other.css)
+        badge.add_class(look.css)
+
+
+class ActionButton(Button):
+    """One action of the action bar: its key, its label, and a mark when it is recommended."""
+
+    def __init__(self, action: ActionView) -> None:
+        label = join(f"{action.key} ", safe_content(action.label, 24))
+        if action.recommended:
+            label = join(label, " ★")
+        classes = "action recommended" if action.recommended else "action"
+        super().__init__(label, compact=True, classes=classes)
+        self.action_view = action
+        self.tooltip = "recommended" if action.recommended else None
+
+
+class DecisionPanel(Widget):
+    """The DecisionView widget: renders one DecisionView model; `decision` swaps the customer."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "focus_next_signal", "Next signal", show=False, id="decision.next_signal"),
+        Binding(
+            "up", "focus_previous_signal", "Previous signal", show=False, id="decision.prev_signal"
+        ),
+    ]
+
+    decision: reactive[DecisionView | None] = reactive(None, recompose=True)
+    shown_fold: reactive[int] = reactive(0)
+
+    class ActionChosen(Message):
+        """The rep picked an action (by key or by clicking its button)."""
+
+        def __init__(self, panel: DecisionPanel, action: ActionView) -> None:
+            super().__init__()
+            self.panel = panel
+            self.action = action
+
+    class SectionToggled(Message):
+        """A detail section was opened or closed."""
+
+        def __init__(self, panel: DecisionPanel, section: str, expanded: bool) -> None:
+            super().__init__()
+            self.panel = panel
+            self.section = section
+            self.expanded = expanded
+
+    def __init__(self, decision: DecisionView | None = None, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.set_reactive(DecisionPanel.decision, decision)
+        self.set_reactive(DecisionPanel.shown_fold, decision.fold if decision else 0)
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        decision = self.decision
+        if decision is None:
+            yield Static(Content("No customer selected."), classes="empty")
+            return
+        yield Static(Content(decision.decision), classes="decision-sentence")
+        who = safe_content(decision.display_name, 60, style="bold")
+        if decision.subtitle:
+            who = join(who, "  ·  ", safe_content(decision.subtitle, 80))
+        yield Static(who, classes="customer")
+        yield Static(_recommendation(decision), classes="recommendation")
+        with VerticalScroll(classes="decision-body"):
+            yield from self._body(decision)
+        with Horizontal(classes="action-bar"):
+            for action in decision.actions:
+                yield ActionButton(action)
+
+    def _body(self, decision: DecisionView) -> Iterable[Widget]:
+        fold = min(self.shown_fold or decision.fold, len(decision.signals))
+        yield Vertical(*(SignalRow(s) for s in decision.signals[:fold]), classes="fold-signals")
+        below = decision.signals[fold:]
+        if below:
+            yield Collapsible(
+                *(SignalRow(s) for s in below),
+                title=_title(Content(f"More signals ({len(below)})")),
+                id="section-more-signals",
+            )
+        for section in decision.sections:
+            yield Collapsible(
+                *_section_children(section),
+                title=_title(safe_content(section.title, 40)),
+                id=f"section-{_css_id(section.id)}",
+            )
+        yield Collapsible(
+            Static(_agent_lines(decision)),
+            title=_title(Content("Agent-ready: " + ("yes" if decision.agent.ready else "no"))),
+            id="section-agent",
+        )
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+        self.shown_fold = self.fitting_fold(event.size.height)
+
+    def fitting_fold(self, height: int) -> int:
+        """How many signals fit above the fold at this height (at least one, at most the spec's)."""
+        decision = self.decision
+        if decision is None or height <= 0:
+            return 0
+        fixed = 5  # decision sentence, customer line, two recommendation lines, action bar
+        titles = len(decision.sections) + 2  # detail sections, agent verdict, more signals
+        room = height - fixed - titles
+        return max(1, min(decision.fold, room))
+
+    async def watch_shown_fold(self, old: int, new: int) -> None:
+        decision = self.decision
+        if decision is None or old == new or not self.is_mounted:
+            return
+        if min(old, len(decision.signals)) == min(new, len(decision.signals)):
+            return
+        focused = self.focused_signal_id(default=False)
+        body = self.query_one(".decision-body", VerticalScroll)
+        await body.remove_children()
+        await body.mount_all(list(self._body(decision)))
+        if focused is not None:
+            self.focus_signal(focused)
+
+    # ------------------------------------------------------------------ queries
+    def signal_rows(self) -> list[SignalRow]:
+        return list(self.query(SignalRow))
+
+    def focused_signal_id(self, default: bool = True) -> str | None:
+        """The signal the rep is on: the focused row, or the top-ranked one when none is focused."""
+        focused = self.screen.focused if self.is_mounted else None
+        if isinstance(focused, SignalRow) and focused in self.signal_rows():
+            return focused.signal.id
+        if default and self.decision is not None and self.decision.signals:
+            return self.decision.signals[0].id
+        return None
+
+    def focus_signal(self, signal_id: str) -> None:
+        for row in self.signal_rows():
+            if row.signal.id == signal_id:
+                row.focus()
+                return
+
+    def mark_flagged(self, signal_id: str) -> None:
+        for row in self.signal_rows():
+            if row.signal.id == signal_id:
+                row.flagged = True
+
+    def action_for_key(self, key: str) -> ActionView | None:
+        if self.decision is None:
+            return None
+        for action in self.decision.actions:
+            if action.key == key:
+                return action
+        return None
+
+    # ------------------------------------------------------------------ events
+    def action_focus_next_signal(self) -> None:
+        self._step_focus(+1)
+
+    def action_focus_previous_signal(self) -> None:
+        self._step_focus(-1)
+
+    def _step_focus(self, step: int) -> None:
+        rows = [row for row in self.signal_rows() if row.display and row.region.height]
+        if not rows:
+            return
+        focused = self.screen.focused
+        index = rows.index(focused) if focused in rows else -step
+        rows[max(0, min(len(rows) - 1, index + step))].focus()
+
+    @on(Button.Pressed, ".action")
+    def _action_clicked(self, event: Button.Pressed) -> None:
+        event.stop()
+        assert isinstance(event.button, ActionButton)
+        self.post_message(self.ActionChosen(self, event.button.action_view))
+
+    @on(Collapsible.Expanded)
+    def _expanded(self, event: Collapsible.Expanded) -> None:
+        event.stop()
+        self.post_message(self.SectionToggled(self, _section_name(event.collapsible), True))
+
+    @on(Collapsible.Collapsed)
+    def _collapsed(self, event: Collapsible.Collapsed) -> None:
+        event.stop()
+        self.post_message(self.SectionToggled(self, _section_name(event.collapsible), False))
+
+
+def _recommendation(decision: DecisionView) -> Content:
+    """ "★ ESCALATE: enterprise tier; sev-1 open 3 days" with the label in bold."""
+    reasons = "; ".join(decision.recommendation.reasons)
+    return join(
+        Content.styled("★ " + decision.recommendation.label.upper(), "bold"),
+        ": " if reasons else "",
+        safe_content(reasons, 200),
+    )
+
+
+def _agent_lines(decision: DecisionView) -> Content:
+    if decision.agent.ready:
+        return Content("An agent may act on this unprompted.")
+    lines = [Content("An agent should not act on this unprompted:")]
+    lines += [join("  • ", safe_content(reason, 200)) for reason in decision.agent.reasons]
+    return Content("\n").join(lines)
+
+
+def _section_children(section: DetailSection) -> Iterable[Widget]:
+    for signal in section.signals:
+        yield SignalRow(signal)
+    if section.columns:
+        table: DataTable[object] = DataTable(
+            cursor_type="row", zebra_stripes=True, classes="section-table"
+        )
+        table.add_columns(*(safe_text(column, 24) for column in section.columns))
+        for row in section.rows:
+            table.add_row(*_cells(row.cells))
+        yield table
+    if not section.signals and not section.rows:
+        yield Label(Content("Nothing here."), classes="empty")
+
+
+def _cells(cells: Sequence[str]) -> list[object]:
+    return [safe_text(cell, 40) for cell in cells]
+
+
+def _title(content: Content) -> str:
+    # Collapsible is typed to take str, which it would parse as markup; at run time it takes
+    # Content as is (CollapsibleTitle runs Content.from_text), which keeps customer text literal.
+    return cast(str, content)
+
+
+def _css_id(raw: str) -> str:
+    return "".join(char if char.isalnum() or char in "-_" else "_" for char in raw)
+
+
+def _section_name(collapsible: Collapsible) -> str:
+    return (collapsible.id or "").removeprefix("section-")

@@ -17,9 +17,12 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal, get_args
 
-from c360tui.core.decision_model import FreshnessState, TrustState
 from c360tui.core.records import RecordKey
 
+# The decision model's trust and freshness states, repeated here so recording an event does not
+# import pydantic (a test checks they match c360tui.core.decision_model).
+TrustState = Literal["trusted", "stale", "conflicted", "missing", "unverified"]
+FreshnessState = Literal["fresh", "ageing", "stale", "unknown"]
 Actor = Literal["rep", "agent"]
 # How a search query was shaped; the text itself is never kept.
 QueryKind = Literal["phone", "email", "account_id", "name", "empty"]
@@ -505,9 +508,7 @@ def _encode(value: object) -> Any:
 
 def to_payload(event: Event) -> dict[str, Any]:
     """The event's JSON payload: every field but the context, plus its derived properties."""
-    payload = {
-        name: _encode(getattr(event, name)) for name in _names(type(event)) if name != "ctx"
-    }
+    payload = {name: _encode(getattr(event, name)) for name in _names(type(event)) if name != "ctx"}
     for name in event.derived:
         payload[name] = _encode(getattr(event, name))
     return payload

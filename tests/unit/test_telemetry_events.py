@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from typing import get_args
 
 import pytest
 
+from c360tui.core import decision_model
 from c360tui.core.records import RecordKey
 from c360tui.telemetry.events import (
     EVENT_CLASSES,
+    FRESHNESS_STATES,
     MAX_IDS,
+    TRUST_STATES,
     ActionTaken,
     Context,
     Event,
@@ -172,3 +178,15 @@ def test_context_start_and_rep_id_are_pseudonymous() -> None:
     assert Context.start().session_id != ctx.session_id
     moved = ctx.with_view("support", "support_case", "1")
     assert (moved.session_id, moved.role, moved.view) == (ctx.session_id, "support", "support_case")
+
+
+def test_states_match_the_decision_model_and_recording_stays_light() -> None:
+    assert set(get_args(decision_model.TrustState)) == TRUST_STATES
+    assert set(get_args(decision_model.FreshnessState)) == FRESHNESS_STATES
+    code = (
+        "import sys, c360tui.telemetry.writer, c360tui.telemetry.reader\n"
+        "heavy = {'pydantic', 'sqlmodel', 'textual'}\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -233,3 +233,15 @@ def test_shown_signals_marks_detail_signals_with_their_section() -> None:
         ("first_name", False, "contact"),
     ]
     assert shown[0].age_seconds == 3600.0 and shown[0].budget_seconds == 7 * 86400.0
+
+
+def test_flagging_a_conflicted_value_names_no_source_and_keeps_its_trust() -> None:
+    ctx = Context.start(rep="rep-7f3a")
+    flagged = value_flagged(ctx, customer_view(), "phone")
+    assert (flagged.attribute, flagged.trust) == ("phone", "conflicted")
+    assert flagged.source_system is None
+    assert (flagged.ctx.role, flagged.ctx.view, flagged.ctx.spec_version) == (
+        "support",
+        "support_case",
+        "1",
+    )

@@ -1,4 +1,8 @@
-"""How core values travel in store columns: JSON for values, ISO 8601 text for times."""
+"""How core objects travel in store columns: compact JSON documents and ISO 8601 times.
+
+orjson is used when installed (several times faster on the bulk path); the standard library's
+json writes the same documents otherwise.
+"""
 
 from __future__ import annotations
 
@@ -7,39 +11,33 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from c360tui.core.customer import Candidate, FieldEvidence, Provenance
-from c360tui.core.records import AttrValue
+from c360tui.core.customer import (
+    Candidate,
+    CollectionItem,
+    FieldEvidence,
+    MergeEvidence,
+    Provenance,
+    ReconciledAttribute,
+)
+from c360tui.core.records import AttrValue, RecordKey
 
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-_loads = json.loads
+try:
+    import orjson
 
+    def dump_json(data: Any) -> str:
+        return orjson.dumps(data).decode()
 
-def dump_value(value: AttrValue) -> str:
-    """A value as compact JSON (keeps int, float, bool and list apart from str)."""
-    return _dumps(value)
+    def load_json(text: str) -> Any:
+        return orjson.loads(text)
 
+except ImportError:  # pragma: no cover - exercised only without orjson
+    _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
-def load_value(text: str) -> AttrValue:
-    value: AttrValue = _loads(text)
-    return value
+    def dump_json(data: Any) -> str:
+        return _encode(data)
 
-
-def store_value(value: AttrValue) -> tuple[str | int | float, str | None]:
-    """A value as (column value, type tag): text, int and float natively; bool and list tagged."""
-    if value is True or value is False:
-        return int(value), "b"
-    if isinstance(value, list):
-        return _dumps(value), "l"
-    return value, None
-
-
-def restore_value(stored: str | int | float, tag: str | None) -> AttrValue:
-    if tag == "b":
-        return bool(stored)
-    if tag == "l":
-        restored: list[float] = _loads(str(stored))
-        return restored
-    return stored
+    def load_json(text: str) -> Any:
+        return json.loads(text)
 
 
 _TIME_CACHE: dict[datetime, str] = {}
@@ -61,45 +59,129 @@ def load_time(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
-def dump_candidates(candidates: Sequence[Candidate]) -> str | None:
-    """Candidates as a JSON list of [value, system, feed, record_id, observed_at]; None if empty."""
+def _candidates(candidates: Sequence[Candidate]) -> list[list[Any]] | None:
     if not candidates:
         return None
-    return _dumps(
+    return [
         [
-            [
-                c.value,
-                c.provenance.system,
-                c.provenance.feed,
-                c.provenance.record_id,
-                dump_time(c.provenance.observed_at),
-            ]
-            for c in candidates
+            c.value,
+            c.provenance.system,
+            c.provenance.feed,
+            c.provenance.record_id,
+            dump_time(c.provenance.observed_at),
         ]
-    )
+        for c in candidates
+    ]
 
 
-def load_candidates(text: str | None) -> tuple[Candidate, ...]:
-    if not text:
+def _load_candidates(rows: list[list[Any]] | None) -> tuple[Candidate, ...]:
+    if not rows:
         return ()
     return tuple(
         Candidate(value, Provenance(system, feed, record_id, load_time(observed)))
-        for value, system, feed, record_id, observed in _loads(text)
+        for value, system, feed, record_id, observed in rows
     )
 
 
-def dump_fields(fields: Sequence[FieldEvidence]) -> str:
-    """Merge evidence fields as a JSON list of [field, method, score]."""
-    return _dumps([[f.field, f.method, f.score] for f in fields])
+def attributes_doc(
+    attributes: Sequence[ReconciledAttribute],
+) -> tuple[list[list[Any]], dict[str, AttrValue], int]:
+    """(the `profile.attributes` document, the winners map, how many are conflicted)."""
+    doc: list[list[Any]] = []
+    winners: dict[str, AttrValue] = {}
+    conflicted = 0
+    for attr in attributes:
+        win = attr.winner
+        if win is None:
+            value = system = feed = record_id = observed = None
+            conflicted += attr.status == "conflicted"
+        else:
+            value = winners[attr.name] = win.value
+            prov = win.provenance
+            system, feed, record_id = prov.system, prov.feed, prov.record_id
+            observed = dump_time(prov.observed_at)
+        doc.append(
+            [
+                attr.name,
+                attr.status,
+                attr.rule,
+                value,
+                system,
+                feed,
+                record_id,
+                observed,
+                _candidates(attr.alternates) if attr.alternates else None,
+                _candidates(attr.contenders) if attr.contenders else None,
+                attr.reason,
+            ]
+        )
+    return doc, winners, conflicted
 
 
-def load_fields(text: str) -> tuple[FieldEvidence, ...]:
-    return tuple(FieldEvidence(name, method, float(score)) for name, method, score in _loads(text))
+def load_attributes(text: str) -> dict[str, ReconciledAttribute]:
+    result: dict[str, ReconciledAttribute] = {}
+    for row in load_json(text):
+        name, status, rule, value, system, feed, record_id, observed, alts, cons, reason = row
+        winner = None
+        if system is not None:
+            winner = Candidate(value, Provenance(system, feed, record_id, load_time(observed)))
+        result[name] = ReconciledAttribute(
+            name, rule, status, winner, _load_candidates(alts), _load_candidates(cons), reason
+        )
+    return result
 
 
-def dump_json(data: Any) -> str:
-    return _dumps(data)
+def collections_doc(collections: dict[str, list[CollectionItem]]) -> dict[str, list[list[Any]]]:
+    return {
+        name: [
+            [
+                item.values,
+                item.provenance.system,
+                item.provenance.feed,
+                item.provenance.record_id,
+                dump_time(item.provenance.observed_at),
+            ]
+            for item in items
+        ]
+        for name, items in collections.items()
+    }
 
 
-def load_json(text: str) -> Any:
-    return _loads(text)
+def load_collections(text: str | None) -> dict[str, list[CollectionItem]]:
+    if not text:
+        return {}
+    return {
+        name: [
+            CollectionItem(values, Provenance(system, feed, record_id, load_time(observed)))
+            for values, system, feed, record_id, observed in items
+        ]
+        for name, items in load_json(text).items()
+    }
+
+
+def merges_doc(merges: Sequence[MergeEvidence]) -> list[list[Any]]:
+    return [
+        [
+            m.left.feed,
+            m.left.record_id,
+            m.right.feed,
+            m.right.record_id,
+            m.rule,
+            [[f.field, f.method, f.score] for f in m.fields],
+        ]
+        for m in merges
+    ]
+
+
+def load_merges(text: str | None) -> list[MergeEvidence]:
+    if not text:
+        return []
+    return [
+        MergeEvidence(
+            RecordKey(left_feed, left_id),
+            RecordKey(right_feed, right_id),
+            rule,
+            tuple(FieldEvidence(name, method, float(score)) for name, method, score in fields),
+        )
+        for left_feed, left_id, right_feed, right_id, rule, fields in load_json(text)
+    ]

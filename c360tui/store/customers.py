@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from c360tui.core.customer import (
-    Candidate,
-    CollectionItem,
-    HeldMerge,
-    MergeEvidence,
-    Provenance,
-    ReconciledAttribute,
-    ResolvedCustomer,
-)
+from c360tui.core.customer import HeldMerge, ResolvedCustomer
 from c360tui.core.records import AttrValue, RecordKey, SourceRecord
 from c360tui.store import codec
 
@@ -43,54 +36,24 @@ class IdentityRow:
 
 def load_customer(conn: sqlite3.Connection, customer_id: str) -> ResolvedCustomer | None:
     """The stored customer with attributes, collections, records, merges, held and flags."""
-    found = conn.execute(
-        "SELECT seq FROM customer WHERE customer_id = ?", (customer_id,)
+    row = conn.execute(
+        "SELECT c.seq, p.attributes, p.collections, p.merges FROM customer c "
+        "JOIN profile p ON p.customer_seq = c.seq WHERE c.customer_id = ?",
+        (customer_id,),
     ).fetchone()
-    if found is None:
+    if row is None:
         return None
-    seq = found[0]
-    customer = ResolvedCustomer(customer_id=customer_id)
-    load_time, load_candidates = codec.load_time, codec.load_candidates
-    for row in conn.execute(
-        "SELECT attribute, status, rule, value, vtype, system, feed, record_id, observed_at, "
-        "alternates, contenders, reason FROM attribute WHERE customer_seq = ?",
-        (seq,),
-    ):
-        name, status, rule, value, vtype, system, feed, record_id, observed, alts, cons, why = row
-        winner = None
-        if system is not None:
-            provenance = Provenance(system, feed, record_id, load_time(observed))
-            winner = Candidate(codec.restore_value(value, vtype), provenance)
-        customer.attributes[name] = ReconciledAttribute(
-            name=name,
-            rule=rule,
-            status=status,
-            winner=winner,
-            alternates=load_candidates(alts),
-            contenders=load_candidates(cons),
-            reason=why,
-        )
-    for collection, values, system, feed, record_id, observed in conn.execute(
-        "SELECT collection, item_values, system, feed, record_id, observed_at FROM collection_item "
-        "WHERE customer_seq = ? ORDER BY id",
-        (seq,),
-    ):
-        item = CollectionItem(
-            codec.load_json(values), Provenance(system, feed, record_id, load_time(observed))
-        )
-        customer.collections.setdefault(collection, []).append(item)
+    seq, attributes, collections, merges = row
+    customer = ResolvedCustomer(
+        customer_id=customer_id,
+        attributes=codec.load_attributes(attributes),
+        collections=codec.load_collections(collections),
+        merges=codec.load_merges(merges),
+    )
     customer.records = [
         RecordKey(feed, record_id)
         for feed, record_id in conn.execute(
             "SELECT feed, record_id FROM assignment WHERE customer_seq = ? ORDER BY id", (seq,)
-        )
-    ]
-    customer.merges = [
-        MergeEvidence(RecordKey(lf, li), RecordKey(rf, ri), rule, codec.load_fields(fields))
-        for lf, li, rf, ri, rule, fields in conn.execute(
-            "SELECT left_feed, left_id, right_feed, right_id, rule, fields FROM match_evidence "
-            "WHERE customer_seq = ? ORDER BY id",
-            (seq,),
         )
     ]
     customer.held = [
@@ -130,62 +93,42 @@ def queue_candidates(
     attributes: Sequence[str],
     require: Mapping[str, Sequence[AttrValue]] | None = None,
 ) -> Iterator[tuple[str, dict[str, AttrValue]]]:
-    """(customer id, {attribute: winning value}) for customers a queue may show.
+    """(customer id, {attribute: winning value}) for customers a queue may show, in seq order.
 
-    Only winners are returned (a conflicted attribute is absent). With `require`, only customers
-    whose winner for each named attribute is one of the given values are returned; the first
-    requirement is answered from the (attribute, value) index, so a queue of fresh leads does
-    not read every customer.
+    Only winners are returned (a conflicted or missing attribute is absent). With `require`,
+    only customers whose winner for each named attribute is one of the given values; that
+    filter runs inside SQLite, so Python only decodes the customers that pass.
     """
-    wanted = list(dict.fromkeys([*attributes, *(require or {})]))
-    marks = ",".join("?" * len(wanted))
-    select = (
-        "SELECT a.customer_seq, c.customer_id, a.attribute, a.value, a.vtype FROM attribute a "
-        "JOIN customer c ON c.seq = a.customer_seq "
+    where: list[str] = []
+    params: list[object] = []
+    for name, allowed in (require or {}).items():
+        if not allowed:
+            return
+        where.append(f"json_extract(p.winners, ?) IN ({','.join('?' * len(allowed))})")
+        params.append(_json_path(name))
+        params.extend(int(v) if isinstance(v, bool) else v for v in allowed)
+    sql = (
+        "SELECT c.customer_id, p.winners FROM profile p JOIN customer c ON c.seq = p.customer_seq"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY p.customer_seq"
     )
-    rows: Iterable[tuple[int, str, str, object, str | None]]
-    if require:
-        first, allowed = next(iter(require.items()))
-        stored = [codec.store_value(v)[0] for v in allowed]
-        seqs = conn.execute(
-            f"SELECT customer_seq FROM attribute WHERE attribute = ? "
-            f"AND value IN ({','.join('?' * len(stored))}) ORDER BY customer_seq",
-            (first, *stored),
-        ).fetchall()
-        rows = (
-            row
-            for (seq,) in seqs
-            for row in conn.execute(
-                select + f"WHERE a.customer_seq = ? AND a.attribute IN ({marks}) "
-                "AND a.system IS NOT NULL",
-                (seq, *wanted),
-            )
-        )
-    else:
-        rows = conn.execute(
-            select + f"WHERE a.attribute IN ({marks}) AND a.system IS NOT NULL "
-            "ORDER BY a.customer_seq",
-            wanted,
-        )
     accepted = {name: list(allowed) for name, allowed in (require or {}).items()}
-    current: str | None = None
-    values: dict[str, AttrValue] = {}
-    for _, customer_id, name, value, vtype in rows:
-        if customer_id != current:
-            if current is not None and _meets(values, accepted):
-                yield current, _only(values, attributes)
-            current, values = customer_id, {}
-        values[name] = codec.restore_value(value, vtype)  # type: ignore[arg-type]
-    if current is not None and _meets(values, accepted):
-        yield current, _only(values, attributes)
+    load_json = codec.load_json
+    for customer_id, winners_text in conn.execute(sql, params):
+        winners = load_json(winners_text)
+        # json_extract turns true/false into 1/0; the decoded check keeps bools apart from ints.
+        if all(winners.get(name) in allowed for name, allowed in accepted.items()):
+            yield customer_id, {name: winners[name] for name in attributes if name in winners}
 
 
-def _meets(values: dict[str, AttrValue], accepted: dict[str, list[AttrValue]]) -> bool:
-    return all(name in values and values[name] in allowed for name, allowed in accepted.items())
+def _json_path(attribute: str) -> str:
+    """The JSON path of one attribute in `winners` (names are spec identifiers)."""
+    if not _NAME.fullmatch(attribute):
+        raise ValueError(f"not an attribute name: {attribute!r}")
+    return f"$.{attribute}"
 
 
-def _only(values: dict[str, AttrValue], attributes: Sequence[str]) -> dict[str, AttrValue]:
-    return {name: values[name] for name in attributes if name in values}
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def source_records(conn: sqlite3.Connection) -> Iterator[SourceRecord]:

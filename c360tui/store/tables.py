@@ -8,7 +8,6 @@ these classes name the tables and columns both of them use. JSON columns hold te
 from __future__ import annotations
 
 from sqlalchemy import Column, Index, Table, Text, UniqueConstraint
-from sqlalchemy.types import UserDefinedType
 from sqlmodel import Field, SQLModel
 
 
@@ -57,6 +56,7 @@ class QuarantineRow(SQLModel, table=True):
     """A row ingest refused, kept with where it came from and one sentence saying why."""
 
     __tablename__ = "quarantine"
+    __table_args__ = (Index("ix_quarantine_place", "feed", "file", "line"),)
     id: int | None = Field(default=None, primary_key=True)
     batch_id: int | None = None
     feed: str
@@ -99,21 +99,6 @@ class AssignmentRow(SQLModel, table=True):
     rule: str = ""  # "" when the record was not linked to another
 
 
-class MatchEvidenceRow(SQLModel, table=True):
-    """Why two records were linked: rule and fields (JSON list of [field, method, score])."""
-
-    __tablename__ = "match_evidence"
-    __table_args__ = (Index("ix_match_evidence_customer", "customer_seq"),)
-    id: int | None = Field(default=None, primary_key=True)
-    customer_seq: int
-    left_feed: str
-    left_id: str
-    right_feed: str
-    right_id: str
-    rule: str
-    fields: str = "[]"
-
-
 class HeldMergeRow(SQLModel, table=True):
     """A link found but not made, kept for review with its reason."""
 
@@ -129,57 +114,27 @@ class HeldMergeRow(SQLModel, table=True):
     reason: str = ""
 
 
-class AnyValue(UserDefinedType[object]):
-    """A column without type affinity (declared BLOB): text, integers and reals stay as given."""
+class ProfileRow(SQLModel, table=True):
+    """The reconciled detail of one customer, one row each, as compact JSON documents.
 
-    cache_ok = True
-
-    def get_col_spec(self, **kw: object) -> str:
-        return "BLOB"
-
-
-class AttributeRow(SQLModel, table=True):
-    """One reconciled attribute of one customer: status, winner with provenance, the others.
-
-    `value` holds the winner natively (text, integer, real; NULL when there is none); `vtype` is
-    "b" for a bool stored as 0/1 and "l" for a list stored as JSON. `alternates` and `contenders`
-    are JSON lists of [value, system, feed, record_id, observed_at], NULL when empty. Rows are
-    keyed by (customer_seq, attribute) without a rowid, so one customer's rows sit together.
+    One row per customer (not one per attribute) because binding ~170 cells per customer made
+    writing a million customers take minutes; a document per customer takes seconds.
+    - `attributes`: list of [name, status, rule, value, system, feed, record_id, observed_at,
+      alternates, contenders, reason]; value and provenance are null when there is no winner;
+      alternates/contenders are null or lists of [value, system, feed, record_id, observed_at].
+    - `winners`: {attribute: value} of the winners only, what queues filter and order on
+      (`json_extract(winners, '$.lead_status')`).
+    - `collections`: {name: [[values, system, feed, record_id, observed_at], ...]} or null.
+    - `merges`: [[left_feed, left_id, right_feed, right_id, rule, [[field, method, score]...]]]
+      or null: the evidence of every link made inside this customer.
     """
 
-    __tablename__ = "attribute"
-    __table_args__ = (
-        Index("ix_attribute_value", "attribute", "value"),
-        {"sqlite_with_rowid": False},
-    )
+    __tablename__ = "profile"
     customer_seq: int = Field(primary_key=True)
-    attribute: str = Field(primary_key=True)
-    status: str
-    rule: str
-    value: object | None = Field(default=None, sa_column=Column(AnyValue()))
-    vtype: str | None = None
-    system: str | None = None
-    feed: str | None = None
-    record_id: str | None = None
-    observed_at: str | None = None
-    alternates: str | None = None
-    contenders: str | None = None
-    reason: str = ""
-
-
-class CollectionItemRow(SQLModel, table=True):
-    """One item of a customer's collection (a ticket): its values (JSON) and provenance."""
-
-    __tablename__ = "collection_item"
-    __table_args__ = (Index("ix_collection_item_customer", "customer_seq"),)
-    id: int | None = Field(default=None, primary_key=True)
-    customer_seq: int
-    collection: str
-    item_values: str = "{}"
-    system: str
-    feed: str
-    record_id: str
-    observed_at: str | None = None
+    attributes: str = "[]"
+    winners: str = "{}"
+    collections: str | None = None
+    merges: str | None = None
 
 
 class SearchKeyRow(SQLModel, table=True):
@@ -251,10 +206,8 @@ STORE_TABLES: list[Table] = [
         QuarantineRow,
         CustomerRow,
         AssignmentRow,
-        MatchEvidenceRow,
         HeldMergeRow,
-        AttributeRow,
-        CollectionItemRow,
+        ProfileRow,
         SearchKeyRow,
         SearchNameRow,
         SplitRequestRow,
@@ -267,10 +220,8 @@ STORE_TABLES: list[Table] = [
 RESOLVED_TABLES = (
     "customer",
     "assignment",
-    "match_evidence",
     "held_merge",
-    "attribute",
-    "collection_item",
+    "profile",
     "search_key",
     "search_name",
 )

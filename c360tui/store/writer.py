@@ -252,31 +252,36 @@ def _write_customers(
 ) -> int:
     """Insert one chunk of customers with all their rows; returns the last seq used."""
     customer_rows = []
+    profiles = []
     assignments = []
-    evidence = []
     held = []
-    attributes = []
-    items = []
     keys: list[tuple[str, str, int]] = []
     terms: list[tuple[str, str, int]] = []
     fts = []
-    store_value, dump_time = codec.store_value, codec.dump_time
-    dump_candidates, dump_json = codec.dump_candidates, codec.dump_json
+    dump_json = codec.dump_json
     for customer in chunk:
         seq += 1
         name, company, email, phone = display_fields(customer)
         customer_rows.append(
             (seq, customer.customer_id, name, company, email, phone, len(customer.records))
         )
+        doc, winners, conflicted = codec.attributes_doc(list(customer.attributes.values()))
+        counts[4] += conflicted
+        profiles.append(
+            (
+                seq,
+                dump_json(doc),
+                dump_json(winners),
+                dump_json(codec.collections_doc(customer.collections))
+                if customer.collections
+                else None,
+                dump_json(codec.merges_doc(customer.merges)) if customer.merges else None,
+            )
+        )
         rule_of: dict[RecordKey, str] = {}
         for merge in customer.merges:
-            left, right = merge.left, merge.right
-            rule_of.setdefault(left, merge.rule)
-            rule_of.setdefault(right, merge.rule)
-            evidence.append(
-                (seq, left.feed, left.record_id, right.feed, right.record_id, merge.rule,
-                 codec.dump_fields(merge.fields))
-            )  # fmt: skip
+            rule_of.setdefault(merge.left, merge.rule)
+            rule_of.setdefault(merge.right, merge.rule)
         for key in customer.records:
             assignments.append((key.feed, key.record_id, seq, rule_of.get(key, "")))
         for h in customer.held:
@@ -284,28 +289,6 @@ def _write_customers(
                 (seq, h.left.feed, h.left.record_id, h.right.feed, h.right.record_id, h.rule,
                  h.reason)
             )  # fmt: skip
-        for attr in customer.attributes.values():
-            win = attr.winner
-            if win is None:
-                value, vtype, system, feed, record_id, observed = None, None, None, None, None, None
-                counts[4] += attr.status == "conflicted"
-            else:
-                value, vtype = store_value(win.value)
-                prov = win.provenance
-                system, feed, record_id = prov.system, prov.feed, prov.record_id
-                observed = dump_time(prov.observed_at)
-            attributes.append(
-                (seq, attr.name, attr.status, attr.rule, value, vtype, system, feed, record_id,
-                 observed, dump_candidates(attr.alternates), dump_candidates(attr.contenders),
-                 attr.reason)
-            )  # fmt: skip
-        for collection, members in customer.collections.items():
-            for item in members:
-                p = item.provenance
-                items.append(
-                    (seq, collection, dump_json(item.values), p.system, p.feed, p.record_id,
-                     dump_time(p.observed_at))
-                )  # fmt: skip
         k, t, f = index_entries(customer, seq, region)
         keys.extend(k)
         terms.extend(t)
@@ -316,11 +299,9 @@ def _write_customers(
     counts[0] += len(chunk)
     for sql, rows in (
         (_INSERT_CUSTOMER, customer_rows),
+        (_INSERT_PROFILE, profiles),
         (_INSERT_ASSIGNMENT, assignments),
-        (_INSERT_EVIDENCE, evidence),
         (_INSERT_HELD, held),
-        (_INSERT_ATTRIBUTE, attributes),
-        (_INSERT_ITEM, items),
         (_INSERT_KEY, keys),
         (_INSERT_TERM, terms),
         (_INSERT_FTS, fts),
@@ -334,22 +315,14 @@ _INSERT_CUSTOMER = (
     "INSERT INTO customer (seq, customer_id, display_name, company, email, phone, "
     "record_count) VALUES (?,?,?,?,?,?,?)"
 )
-_INSERT_ASSIGNMENT = "INSERT INTO assignment (feed, record_id, customer_seq, rule) VALUES (?,?,?,?)"
-_INSERT_EVIDENCE = (
-    "INSERT INTO match_evidence (customer_seq, left_feed, left_id, right_feed, right_id, rule, "
-    "fields) VALUES (?,?,?,?,?,?,?)"
+_INSERT_PROFILE = (
+    "INSERT INTO profile (customer_seq, attributes, winners, collections, merges) "
+    "VALUES (?,?,?,?,?)"
 )
+_INSERT_ASSIGNMENT = "INSERT INTO assignment (feed, record_id, customer_seq, rule) VALUES (?,?,?,?)"
 _INSERT_HELD = (
     "INSERT INTO held_merge (customer_seq, left_feed, left_id, right_feed, right_id, rule, "
     "reason) VALUES (?,?,?,?,?,?,?)"
-)
-_INSERT_ATTRIBUTE = (
-    "INSERT INTO attribute (customer_seq, attribute, status, rule, value, vtype, system, feed, "
-    "record_id, observed_at, alternates, contenders, reason) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
-)
-_INSERT_ITEM = (
-    "INSERT INTO collection_item (customer_seq, collection, item_values, system, feed, "
-    "record_id, observed_at) VALUES (?,?,?,?,?,?,?)"
 )
 _INSERT_KEY = "INSERT INTO search_key (kind, value, customer_seq) VALUES (?,?,?)"
 _INSERT_TERM = "INSERT INTO search_name (term, field, customer_seq) VALUES (?,?,?)"

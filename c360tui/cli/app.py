@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -12,7 +13,8 @@ from c360tui.errors import C360Error
 app = typer.Typer(
     name="c360",
     help="c360tui: a terminal Customer 360 built around the decision a rep makes right now.",
-    no_args_is_help=True,
+    no_args_is_help=False,
+    invoke_without_command=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -27,6 +29,15 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+@app.callback()
+def _no_command(ctx: typer.Context) -> None:
+    """With no command, open the launcher of every role (`c360 --help` lists the commands)."""
+    if ctx.invoked_subcommand is None:
+        from c360tui.cli.cmd_tui import launch
+
+        launch("launcher", require_store=False)
+
+
 def main() -> None:
     """Entry point: run the app; a C360Error is one sentence and exit 1, never a traceback."""
     try:
@@ -37,6 +48,15 @@ def main() -> None:
     except KeyboardInterrupt:
         err_console.print("interrupted", markup=False)
         sys.exit(130)
+    except Exception as error:  # the last boundary: a bug still gets one sentence, not a traceback
+        if os.environ.get("C360_DEBUG"):
+            raise
+        err_console.print(
+            f"internal error: {type(error).__name__}: {error} "
+            "(re-run with C360_DEBUG=1 for details)",
+            markup=False,
+        )
+        sys.exit(2)
 
 
 @app.command()

@@ -23,7 +23,8 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="uses SIGKILL")
 #   stall   the writer stops inside its 3rd transaction (rows inserted, not committed) and
 #           prints "uncommitted K", so the parent can kill it mid-batch for certain;
 #   stream  records as fast as it can until killed;
-#   fixed   waits for the go file, records COUNT events, exits (closing only if CLOSE=1).
+#   fixed   prints "ready", waits for the go file, records COUNT events, exits (closing only
+#           if CLOSE=1; otherwise atexit drains the queue).
 CHILD = r"""
 import os, sys, time
 from c360tui.telemetry.events import Context, ScreenOpened
@@ -51,6 +52,7 @@ elif mode == "stream":
 else:
     writer = TelemetryWriter(path, interval=0.005, max_batch=25)
     go = path + ".go"
+    print("ready", flush=True)
     while not os.path.exists(go):
         time.sleep(0.005)
 
@@ -176,7 +178,8 @@ def test_two_processes_writing_one_new_file_at_once_lose_nothing(
 ) -> None:
     path = tmp_path / "shared.db"
     children = [Child(tmp_path, path, "fixed", f"proc{n}", count=3000, close=close) for n in (1, 2)]
-    time.sleep(1.0)  # both have created or joined the file and are waiting
+    for child in children:
+        child.wait_for("ready")  # both have created or joined the file and are waiting
     Path(f"{path}.go").touch()
     for child in children:
         child.proc.wait(timeout=120)

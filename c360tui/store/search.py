@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from c360tui.core.customer import ReconciledAttribute, ResolvedCustomer
@@ -101,13 +102,36 @@ def display_fields(customer: ResolvedCustomer) -> tuple[str, str, str, str]:
     return name or email or customer.customer_id, company, email, phone
 
 
-def index_entries(
-    customer: ResolvedCustomer, seq: int, region: str
-) -> tuple[list[tuple[str, str, int]], list[tuple[str, str, int]], tuple[int, str, str]]:
-    """The search rows of one customer: exact keys, prefix terms and its FTS row."""
+IndexRows = tuple[
+    tuple[int, str, str, str, str, str, int],  # the customer row
+    list[tuple[str, str, int]],  # exact keys (kind, value, seq)
+    list[tuple[str, str, int]],  # prefix terms (term, field, seq)
+    tuple[int, str, str],  # the FTS row (seq, folded name, folded company)
+]
+
+
+def index_rows(
+    customer: ResolvedCustomer, seq: int, region: str, fold_name: Callable[[str], str]
+) -> IndexRows:
+    """The customer row and search rows of one customer."""
+    attrs = customer.attributes
+    first, last = _first_value(attrs.get("first_name")), _first_value(attrs.get("last_name"))
+    name = f"{first} {last}" if first and last else first or last
+    company = _first_value(attrs.get("company"))
+    email = _first_value(attrs.get("email"))
+    phone = _first_value(attrs.get("phone"))
+    row = (
+        seq,
+        customer.customer_id,
+        name or email or customer.customer_id,
+        company,
+        email,
+        phone,
+        len(customer.records),
+    )
     keys: set[tuple[str, str, int]] = set()
     for kind in KEY_ATTRIBUTES:
-        attribute = customer.attributes.get(kind)
+        attribute = attrs.get(kind)
         if attribute is None:
             continue
         candidates = [*attribute.alternates, *attribute.contenders]
@@ -117,9 +141,9 @@ def index_entries(
             value = key_value(kind, str(candidate.value), region)
             if value:
                 keys.add((kind, value, seq))
-    name_fold = fold(person_name(customer))
-    company_fold = fold(_first_value(customer.attributes.get("company")))
-    last_fold = fold(_first_value(customer.attributes.get("last_name")))
+    name_fold = fold_name(name) if name else ""
+    company_fold = fold_name(company) if company else ""
+    last_fold = fold_name(last) if last else ""
     terms: list[tuple[str, str, int]] = []
     if name_fold:
         terms.append((name_fold, "name", seq))
@@ -127,7 +151,7 @@ def index_entries(
         terms.append((last_fold, "last name", seq))
     if company_fold:
         terms.append((company_fold, "company", seq))
-    return sorted(keys), terms, (seq, name_fold, company_fold)
+    return row, list(keys), terms, (seq, name_fold, company_fold)
 
 
 def search(conn: sqlite3.Connection, query: str, limit: int, region: str) -> list[SearchHit]:

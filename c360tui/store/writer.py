@@ -15,9 +15,10 @@ from itertools import islice
 from typing import Protocol, TypeVar
 
 from c360tui.core.customer import ResolvedCustomer
-from c360tui.core.records import RecordKey, SourceRecord
+from c360tui.core.normalize import fold_name
+from c360tui.core.records import SourceRecord
 from c360tui.store import codec
-from c360tui.store.search import display_fields, index_entries
+from c360tui.store.search import index_rows
 
 CHUNK = 20_000
 T = TypeVar("T")
@@ -261,10 +262,11 @@ def _write_customers(
     dump_json = codec.dump_json
     for customer in chunk:
         seq += 1
-        name, company, email, phone = display_fields(customer)
-        customer_rows.append(
-            (seq, customer.customer_id, name, company, email, phone, len(customer.records))
-        )
+        row, k, t, f = index_rows(customer, seq, region, fold_name)
+        customer_rows.append(row)
+        keys.extend(k)
+        terms.extend(t)
+        fts.append(f)
         doc, winners, conflicted = codec.attributes_doc(list(customer.attributes.values()))
         counts[4] += conflicted
         profiles.append(
@@ -278,21 +280,20 @@ def _write_customers(
                 dump_json(codec.merges_doc(customer.merges)) if customer.merges else None,
             )
         )
-        rule_of: dict[RecordKey, str] = {}
+        # The first rule that linked each record; tuples hash far faster than RecordKey.
+        rule_of: dict[tuple[str, str], str] = {}
         for merge in customer.merges:
-            rule_of.setdefault(merge.left, merge.rule)
-            rule_of.setdefault(merge.right, merge.rule)
+            left, right = merge.left, merge.right
+            rule_of.setdefault((left.feed, left.record_id), merge.rule)
+            rule_of.setdefault((right.feed, right.record_id), merge.rule)
         for key in customer.records:
-            assignments.append((key.feed, key.record_id, seq, rule_of.get(key, "")))
+            feed, record_id = key.feed, key.record_id
+            assignments.append((feed, record_id, seq, rule_of.get((feed, record_id), "")))
         for h in customer.held:
             held.append(
                 (seq, h.left.feed, h.left.record_id, h.right.feed, h.right.record_id, h.rule,
                  h.reason)
             )  # fmt: skip
-        k, t, f = index_entries(customer, seq, region)
-        keys.extend(k)
-        terms.extend(t)
-        fts.append(f)
         counts[1] += len(customer.records)
         counts[2] += len(customer.merges)
         counts[3] += len(customer.held)

@@ -15,9 +15,20 @@ import hashlib
 import re
 import uuid
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal, get_args
+from typing import ClassVar, Literal, get_args
 
 from c360tui.core.records import RecordKey
+from c360tui.telemetry.checks import (
+    choice,
+    count,
+    describe,
+    flag,
+    ident,
+    ids,
+    number,
+    opt_ident,
+    set_field,
+)
 
 # The decision model's trust and freshness states, repeated here so recording an event does not
 # import pydantic (a test checks they match c360tui.core.decision_model).
@@ -36,66 +47,6 @@ VIAS: frozenset[str] = frozenset(get_args(Via))
 END_REASONS: frozenset[str] = frozenset(get_args(EndReason))
 TRUST_STATES: frozenset[str] = frozenset(get_args(TrustState))
 FRESHNESS_STATES: frozenset[str] = frozenset(get_args(FreshnessState))
-
-# The shape of every identifier telemetry accepts: customer, signal, section, action, feed ids.
-_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/-]{0,127}")
-MAX_IDS = 200  # longest id list one event keeps (queues, search results); the count is kept whole
-
-
-def _describe(value: object) -> str:
-    # Never echo a refused string: it may be the very name or email the check keeps out.
-    if isinstance(value, str):
-        return f"a string of {len(value)} characters"
-    return f"a {type(value).__name__}"
-
-
-def _ident(value: object, what: str) -> str:
-    if not isinstance(value, str) or _ID.fullmatch(value) is None:
-        raise ValueError(
-            f"telemetry {what} must be an id (letters, digits, _ . : / -), not {_describe(value)}"
-        )
-    return value
-
-
-def _opt_ident(value: object, what: str) -> str | None:
-    return None if value is None else _ident(value, what)
-
-
-def _choice(value: object, allowed: frozenset[str], what: str) -> str:
-    if value not in allowed:
-        raise ValueError(
-            f"telemetry {what} must be one of {sorted(allowed)}, not {_describe(value)}"
-        )
-    return str(value)
-
-
-def _count(value: object, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"telemetry {what} must be a non-negative int, not {_describe(value)}")
-    return value
-
-
-def _number(value: object, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"telemetry {what} must be a number, not {_describe(value)}")
-    return float(value)
-
-
-def _flag(value: object, what: str) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError(f"telemetry {what} must be a bool, not {_describe(value)}")
-    return value
-
-
-def _ids(values: object, what: str) -> tuple[str, ...]:
-    if isinstance(values, str) or not isinstance(values, list | tuple):
-        raise ValueError(f"telemetry {what} must be a list of ids, not {_describe(values)}")
-    return tuple(_ident(v, what) for v in values[:MAX_IDS])
-
-
-def _set(obj: object, name: str, value: object) -> None:
-    # Frozen dataclasses normalise their own fields in __post_init__ through object.__setattr__.
-    object.__setattr__(obj, name, value)
 
 
 def default_rep_id(user: str | None = None) -> str:
@@ -116,12 +67,12 @@ class Context:
     spec_version: str | None = None
 
     def __post_init__(self) -> None:
-        _ident(self.session_id, "session id")
-        _choice(self.actor, ACTORS, "actor")
-        _ident(self.rep, "rep id")
-        _opt_ident(self.role, "role")
-        _opt_ident(self.view, "view")
-        _opt_ident(self.spec_version, "spec version")
+        ident(self.session_id, "session id")
+        choice(self.actor, ACTORS, "actor")
+        ident(self.rep, "rep id")
+        opt_ident(self.role, "role")
+        opt_ident(self.view, "view")
+        opt_ident(self.spec_version, "spec version")
 
     @classmethod
     def start(cls, actor: Actor = "rep", rep: str | None = None) -> Context:
@@ -150,17 +101,17 @@ class ShownSignal:
     flagged: bool = False
 
     def __post_init__(self) -> None:
-        _ident(self.id, "signal id")
-        _choice(self.trust, TRUST_STATES, "trust state")
-        _choice(self.freshness, FRESHNESS_STATES, "freshness state")
-        _count(self.rank, "rank")
-        _flag(self.above_fold, "above_fold")
-        _opt_ident(self.section, "section id")
+        ident(self.id, "signal id")
+        choice(self.trust, TRUST_STATES, "trust state")
+        choice(self.freshness, FRESHNESS_STATES, "freshness state")
+        count(self.rank, "rank")
+        flag(self.above_fold, "above_fold")
+        opt_ident(self.section, "section id")
         if self.age_seconds is not None:
-            _set(self, "age_seconds", _number(self.age_seconds, "age_seconds"))
+            set_field(self, "age_seconds", number(self.age_seconds, "age_seconds"))
         if self.budget_seconds is not None:
-            _set(self, "budget_seconds", _number(self.budget_seconds, "budget_seconds"))
-        _flag(self.flagged, "flagged")
+            set_field(self, "budget_seconds", number(self.budget_seconds, "budget_seconds"))
+        flag(self.flagged, "flagged")
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,9 +123,9 @@ class SignalTrust:
     freshness: FreshnessState
 
     def __post_init__(self) -> None:
-        _ident(self.id, "signal id")
-        _choice(self.trust, TRUST_STATES, "trust state")
-        _choice(self.freshness, FRESHNESS_STATES, "freshness state")
+        ident(self.id, "signal id")
+        choice(self.trust, TRUST_STATES, "trust state")
+        choice(self.freshness, FRESHNESS_STATES, "freshness state")
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +142,7 @@ class Event:
 
     def __post_init__(self) -> None:
         if not isinstance(self.ctx, Context):
-            raise ValueError(f"telemetry context must be a Context, not {_describe(self.ctx)}")
+            raise ValueError(f"telemetry context must be a Context, not {describe(self.ctx)}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +151,7 @@ class _CustomerEvent(Event):
 
     def __post_init__(self) -> None:
         Event.__post_init__(self)
-        _ident(self.customer_id, "customer id")
+        ident(self.customer_id, "customer id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,10 +165,10 @@ class SessionStart(Event):
 
     def __post_init__(self) -> None:
         Event.__post_init__(self)
-        _ident(self.app_version, "app version")
+        ident(self.app_version, "app version")
         for name in ("columns", "rows"):
             if getattr(self, name) is not None:
-                _count(getattr(self, name), name)
+                count(getattr(self, name), name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +180,7 @@ class SessionEnd(Event):
 
     def __post_init__(self) -> None:
         Event.__post_init__(self)
-        _choice(self.reason, END_REASONS, "end reason")
+        choice(self.reason, END_REASONS, "end reason")
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,7 +192,7 @@ class ScreenOpened(Event):
 
     def __post_init__(self) -> None:
         Event.__post_init__(self)
-        _ident(self.screen, "screen")
+        ident(self.screen, "screen")
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,12 +209,12 @@ class ViewOpened(_CustomerEvent):
 
     def __post_init__(self) -> None:
         _CustomerEvent.__post_init__(self)
-        _choice(self.via, VIAS, "via")
+        choice(self.via, VIAS, "via")
         if not all(isinstance(s, ShownSignal) for s in self.signals):
             raise ValueError("telemetry view_opened signals must be ShownSignal")
-        _set(self, "signals", tuple(self.signals))
-        _ident(self.recommended_action, "recommended action")
-        _flag(self.agent_ready, "agent_ready")
+        set_field(self, "signals", tuple(self.signals))
+        ident(self.recommended_action, "recommended action")
+        flag(self.agent_ready, "agent_ready")
 
     @property
     def above_fold(self) -> tuple[str, ...]:
@@ -277,7 +228,7 @@ class _SectionEvent(_CustomerEvent):
 
     def __post_init__(self) -> None:
         _CustomerEvent.__post_init__(self)
-        _ident(self.section_id, "section id")
+        ident(self.section_id, "section id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,7 +251,7 @@ class _FieldEvent(_CustomerEvent):
 
     def __post_init__(self) -> None:
         _CustomerEvent.__post_init__(self)
-        _ident(self.signal_id, "signal id")
+        ident(self.signal_id, "signal id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,8 +278,8 @@ class ProvenanceOpened(_CustomerEvent):
 
     def __post_init__(self) -> None:
         _CustomerEvent.__post_init__(self)
-        _ident(self.signal_id, "signal id")
-        _choice(self.trust, TRUST_STATES, "trust state")
+        ident(self.signal_id, "signal id")
+        choice(self.trust, TRUST_STATES, "trust state")
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,10 +294,10 @@ class ValueFlagged(_CustomerEvent):
 
     def __post_init__(self) -> None:
         _CustomerEvent.__post_init__(self)
-        _ident(self.signal_id, "signal id")
-        _opt_ident(self.attribute, "attribute")
-        _choice(self.trust, TRUST_STATES, "trust state")
-        _opt_ident(self.source_system, "source system")
+        ident(self.signal_id, "signal id")
+        opt_ident(self.attribute, "attribute")
+        choice(self.trust, TRUST_STATES, "trust state")
+        opt_ident(self.source_system, "source system")
 
 
 @dataclass(frozen=True, slots=True)
@@ -363,12 +314,12 @@ class ActionTaken(_CustomerEvent):
 
     def __post_init__(self) -> None:
         _CustomerEvent.__post_init__(self)
-        _ident(self.action, "action")
-        _ident(self.recommended_action, "recommended action")
-        _count(self.ms_since_view, "ms_since_view")
+        ident(self.action, "action")
+        ident(self.recommended_action, "recommended action")
+        count(self.ms_since_view, "ms_since_view")
         if not all(isinstance(s, SignalTrust) for s in self.deciding):
             raise ValueError("telemetry action_taken deciding signals must be SignalTrust")
-        _set(self, "deciding", tuple(self.deciding))
+        set_field(self, "deciding", tuple(self.deciding))
 
     @property
     def override(self) -> bool:
@@ -388,10 +339,10 @@ class Search(Event):
 
     def __post_init__(self) -> None:
         Event.__post_init__(self)
-        _count(self.result_count, "result_count")
-        _count(self.query_length, "query_length")
-        _choice(self.query_kind, QUERY_KINDS, "query kind")
-        _set(self, "customer_ids", _ids(self.customer_ids, "customer id"))
+        count(self.result_count, "result_count")
+        count(self.query_length, "query_length")
+        choice(self.query_kind, QUERY_KINDS, "query kind")
+        set_field(self, "customer_ids", ids(self.customer_ids, "customer id"))
 
     @classmethod
     def of_query(
@@ -418,11 +369,11 @@ class QueuePresented(Event):
 
     def __post_init__(self) -> None:
         Event.__post_init__(self)
-        _ident(self.queue, "queue")
+        ident(self.queue, "queue")
         if self.total is None:
-            _set(self, "total", len(self.customer_ids))
-        _count(self.total, "total")
-        _set(self, "customer_ids", _ids(self.customer_ids, "customer id"))
+            set_field(self, "total", len(self.customer_ids))
+        count(self.total, "total")
+        set_field(self, "customer_ids", ids(self.customer_ids, "customer id"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -438,9 +389,9 @@ class SplitRequested(_CustomerEvent):
         _CustomerEvent.__post_init__(self)
         for key in (self.left, self.right):
             if not isinstance(key, RecordKey):
-                raise ValueError(f"telemetry split keys must be RecordKey, not {_describe(key)}")
-            _ident(key.feed, "feed")
-            _ident(key.record_id, "record id")
+                raise ValueError(f"telemetry split keys must be RecordKey, not {describe(key)}")
+            ident(key.feed, "feed")
+            ident(key.record_id, "record id")
 
 
 def customer_of(event: Event) -> str | None:
@@ -485,52 +436,3 @@ def query_kind(query: str) -> QueryKind:
     if _ACCOUNTISH.fullmatch(text):
         return "account_id"
     return "name"
-
-
-_FIELD_NAMES: dict[builtins.type, tuple[str, ...]] = {}
-
-
-def _names(cls: builtins.type) -> tuple[str, ...]:
-    """A dataclass's field names, looked up once per class (encoding runs for every event)."""
-    names = _FIELD_NAMES.get(cls)
-    if names is None:
-        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
-    return names
-
-
-def _encode(value: object) -> Any:
-    if isinstance(value, tuple | list):
-        return [_encode(v) for v in value]
-    if hasattr(value, "__dataclass_fields__"):
-        return {name: _encode(getattr(value, name)) for name in _names(type(value))}
-    return value
-
-
-def to_payload(event: Event) -> dict[str, Any]:
-    """The event's JSON payload: every field but the context, plus its derived properties."""
-    payload = {name: _encode(getattr(event, name)) for name in _names(type(event)) if name != "ctx"}
-    for name in event.derived:
-        payload[name] = _encode(getattr(event, name))
-    return payload
-
-
-def from_payload(event_type: str, ctx: Context, payload: dict[str, Any]) -> Event:
-    """Rebuild (and re-check) a typed event from its type, context and payload.
-
-    Raises KeyError for an unknown type and ValueError/TypeError for a malformed payload.
-    """
-    cls = EVENT_CLASSES[event_type]
-    kwargs: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):
-        if f.name == "ctx" or f.name not in payload:
-            continue
-        value = payload[f.name]
-        nested = cls.nested.get(f.name)
-        if nested is not None and isinstance(value, list):
-            value = tuple(nested(**item) for item in value)
-        elif nested is not None and isinstance(value, dict):
-            value = nested(**value)
-        elif isinstance(value, list):
-            value = tuple(value)
-        kwargs[f.name] = value
-    return cls(ctx, **kwargs)

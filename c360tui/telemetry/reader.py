@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from c360tui.errors import C360Error
-from c360tui.telemetry.events import EVENT_CLASSES, Context, Event, customer_of, from_payload
+from c360tui.telemetry.events import EVENT_CLASSES, Context, Event, customer_of
+from c360tui.telemetry.payload import from_payload
 from c360tui.telemetry.schema import SCHEMA_VERSION, check_meta
 from c360tui.telemetry.writer import format_wall
 

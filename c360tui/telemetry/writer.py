@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Protocol
 
 from c360tui.errors import C360Error
-from c360tui.telemetry.events import Event, customer_of, to_payload
+from c360tui.telemetry.events import Event, customer_of
+from c360tui.telemetry.payload import to_payload
 from c360tui.telemetry.schema import INSERT, ensure_schema
 
 WallClock = Callable[[], datetime]

@@ -11,10 +11,10 @@ import pytest
 
 from c360tui.core import decision_model
 from c360tui.core.records import RecordKey
+from c360tui.telemetry.checks import MAX_IDS
 from c360tui.telemetry.events import (
     EVENT_CLASSES,
     FRESHNESS_STATES,
-    MAX_IDS,
     TRUST_STATES,
     ActionTaken,
     Context,
@@ -36,10 +36,9 @@ from c360tui.telemetry.events import (
     ViewOpened,
     customer_of,
     default_rep_id,
-    from_payload,
     query_kind,
-    to_payload,
 )
+from c360tui.telemetry.payload import from_payload, to_payload
 from c360tui.telemetry.schema import EVENT_TYPES
 
 CTX = Context("s1", "rep", "rep-a", role="sdr", view="sdr_morning", spec_version="2")

@@ -18,6 +18,7 @@ The result does not depend on the order of the records.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from c360tui.core.customer import (
@@ -32,31 +33,94 @@ from c360tui.core.normalize import normalize_email, normalize_phone
 from c360tui.core.records import AttrValue, SourceRecord
 from c360tui.core.sources_spec import AttributeSpec, SourcesSpec
 
-_Key = tuple[object, ...]
+_Key = object  # a normalised value: folded text, or (type, value) for numbers and flags
+
+
+@dataclass(frozen=True, slots=True)
+class _AttrPlan:
+    """One attribute's rule with its parsed window and system-of-record set, read once."""
+
+    name: str
+    spec: AttributeSpec
+    trusted: frozenset[str]
+    window: timedelta
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What reconcile needs from a SourcesSpec, computed once per spec (ingest calls it a lot)."""
+
+    attributes: dict[str, _AttrPlan]
+    collection_of: dict[str, str]
+    collections: tuple[str, ...]
+    priority: dict[str, int]
+    region: str
+
+
+_PLANS: dict[int, tuple[SourcesSpec, _Plan]] = {}
+
+
+def _plan(sources: SourcesSpec) -> _Plan:
+    cached = _PLANS.get(id(sources))
+    if cached is not None and cached[0] is sources:
+        return cached[1]
+    attributes = {
+        name: _AttrPlan(
+            name,
+            spec,
+            frozenset(spec.system_of_record),
+            spec.conflict_window_delta,
+            spec.rule.replace("_", " "),
+        )
+        for name, spec in sources.attributes.items()
+        if not spec.collection
+    }
+    collection_of = {n: a.collection for n, a in sources.attributes.items() if a.collection}
+    plan = _Plan(
+        attributes=attributes,
+        collection_of=collection_of,
+        collections=tuple(sorted(set(collection_of.values()))),
+        priority={system: s.priority for system, s in sources.systems.items()},
+        region=sources.default_region,
+    )
+    if len(_PLANS) > 16:  # specs are few and long-lived; never grow without bound
+        _PLANS.clear()
+    _PLANS[id(sources)] = (sources, plan)
+    return plan
 
 
 def reconcile(
     customer_id: str, records: list[SourceRecord], sources: SourcesSpec
 ) -> ResolvedCustomer:
     """Build the resolved customer from its source records (merges/held are set by the caller)."""
+    plan = _plan(sources)
     ordered = sorted(records, key=lambda r: (r.feed, r.record_id))
     customer = ResolvedCustomer(customer_id=customer_id, records=[r.key for r in ordered])
-    collection_attrs = sources.collections()
-    for name, spec in sources.attributes.items():
-        if spec.collection:
-            continue
-        candidates = [
-            Candidate(r.attributes[name], _provenance(r)) for r in ordered if name in r.attributes
-        ]
+    buckets: dict[str, list[Candidate]] = {}
+    items: dict[str, list[CollectionItem]] = {name: [] for name in plan.collections}
+    collection_of, known = plan.collection_of, plan.attributes
+    for record in ordered:
+        provenance = Provenance(record.system, record.feed, record.record_id, record.updated_at)
+        grouped: dict[str, dict[str, AttrValue]] | None = None
+        for name, value in record.attributes.items():
+            if name in known:
+                bucket = buckets.get(name)
+                if bucket is None:
+                    buckets[name] = [Candidate(value, provenance)]
+                else:
+                    bucket.append(Candidate(value, provenance))
+            elif name in collection_of:
+                grouped = grouped if grouped is not None else {}
+                grouped.setdefault(collection_of[name], {})[name] = value
+        if grouped:
+            for collection, values in grouped.items():
+                items[collection].append(CollectionItem(values, provenance))
+    for name, attr_plan in plan.attributes.items():
+        candidates = buckets.get(name)
         if candidates:
-            customer.attributes[name] = reconcile_attribute(name, spec, candidates, sources)
-    for collection, names in sorted(collection_attrs.items()):
-        items: list[CollectionItem] = []
-        for record in ordered:
-            values = {n: record.attributes[n] for n in names if n in record.attributes}
-            if values:
-                items.append(CollectionItem(values, _provenance(record)))
-        customer.collections[collection] = items
+            customer.attributes[name] = _reconcile(attr_plan, candidates, plan)
+    customer.collections.update(items)
     return customer
 
 
@@ -64,27 +128,47 @@ def reconcile_attribute(
     name: str, spec: AttributeSpec, candidates: list[Candidate], sources: SourcesSpec
 ) -> ReconciledAttribute:
     """Apply the attribute's survivorship rule to its candidates (one per source record)."""
-    keyer = _Normaliser(spec.type, sources.default_region)
-    priority = {system: s.priority for system, s in sources.systems.items()}
-    ranked = sorted(candidates, key=lambda c: _rank_key(c, priority))
-    trusted = [c for c in ranked if c.provenance.system in spec.system_of_record]
+    plan = _plan(sources)
+    attr_plan = plan.attributes.get(name) or _AttrPlan(
+        name, spec, frozenset(spec.system_of_record), spec.conflict_window_delta, spec.rule
+    )
+    return _reconcile(attr_plan, candidates, plan)
+
+
+def _reconcile(attr: _AttrPlan, candidates: list[Candidate], plan: _Plan) -> ReconciledAttribute:
+    spec = attr.spec
+    keyer = _Normaliser(spec.type, plan.region)
+    priority = plan.priority
+    if len(candidates) == 1:
+        ranked = candidates
+    else:
+        ranked = sorted(candidates, key=lambda c: _rank_key(c, priority))
+    trusted = [c for c in ranked if c.provenance.system in attr.trusted]
     if not trusted:
         winner = ranked[0]
         systems = sorted({c.provenance.system for c in ranked})
         owners = ", ".join(spec.system_of_record) or "none declared"
         reason = f"only {' and '.join(systems)} has it; system of record: {owners}"
         alternates = _distinct(ranked, keyer, exclude=(winner,))
-        return ReconciledAttribute(name, spec.rule, "unverified", winner, alternates, (), reason)
-    window = spec.conflict_window_delta
-    if spec.rule == "most_frequent":
+        return ReconciledAttribute(
+            attr.name, spec.rule, "unverified", winner, alternates, (), reason
+        )
+    first = trusted[0].value
+    same_raw = all(type(c.value) is type(first) and c.value == first for c in trusted)
+    first_key = keyer(first)
+    if same_raw or all(keyer(c.value) == first_key for c in trusted):
+        # Every accepted source agrees: nothing to decide but whose provenance to show.
+        top = trusted[0] if spec.rule == "source_priority" else min(trusted, key=_newest_first)
+        disagreeing: list[Candidate] = []
+    elif spec.rule == "most_frequent":
         top, disagreeing = _most_frequent(trusted, keyer)
     elif spec.rule == "most_recent":
-        top = sorted(trusted, key=_newest_first)[0]
-        disagreeing = _within_window(top, trusted, window, keyer)
+        top = min(trusted, key=_newest_first)
+        disagreeing = _within_window(top, trusted, attr.window, keyer)
     else:
         claims = _claims(trusted)
         top = claims[0]
-        disagreeing = _within_window(top, trusted, window, keyer)
+        disagreeing = _within_window(top, claims, attr.window, keyer)
         # Two records of the winning system at the same moment with different values.
         disagreeing += [
             c
@@ -97,35 +181,45 @@ def reconcile_attribute(
     if disagreeing:
         contenders = _distinct([top, *disagreeing], keyer)
         rest = _distinct(ranked, keyer, exclude=contenders)
-        reason = _conflict_reason(contenders, spec.type, sources.default_region)
-        return ReconciledAttribute(name, spec.rule, "conflicted", None, rest, contenders, reason)
+        reason = _conflict_reason(contenders, spec.type, plan.region)
+        return ReconciledAttribute(
+            attr.name, spec.rule, "conflicted", None, rest, contenders, reason
+        )
     alternates = _distinct(ranked, keyer, exclude=(top,))
-    reason = f"{spec.rule.replace('_', ' ')}: {top.provenance.system}"
-    return ReconciledAttribute(name, spec.rule, "resolved", top, alternates, (), reason)
+    reason = f"{attr.label}: {top.provenance.system}"
+    return ReconciledAttribute(attr.name, spec.rule, "resolved", top, alternates, (), reason)
 
 
 class _Normaliser:
-    """Compares values in normalised form so formatting differences are not disagreements."""
+    """Compares values in normalised form so formatting differences are not disagreements.
+
+    Remembers each value it has seen: one customer repeats its email on every ticket.
+    """
+
+    __slots__ = ("attr_type", "memo", "region")
 
     def __init__(self, attr_type: str, region: str) -> None:
         self.attr_type = attr_type
         self.region = region
+        self.memo: dict[str, _Key] = {}
 
     def __call__(self, value: AttrValue) -> _Key:
         if isinstance(value, list):
             return ("list", *value)
-        if isinstance(value, bool | int | float):
+        if not isinstance(value, str):
             return (type(value).__name__, value)
+        key = self.memo.get(value)
+        if key is None:
+            key = self.memo[value] = self._text(value)
+        return key
+
+    def _text(self, value: str) -> str:
         text = " ".join(value.split())
         if self.attr_type == "email":
-            return ("email", normalize_email(text) or text.casefold())
+            return normalize_email(text) or text.casefold()
         if self.attr_type == "phone":
-            return ("phone", normalize_phone(text, self.region) or text.casefold())
-        return ("text", text.casefold())
-
-
-def _provenance(record: SourceRecord) -> Provenance:
-    return Provenance(record.system, record.feed, record.record_id, record.updated_at)
+            return normalize_phone(text, self.region) or text.casefold()
+        return text.casefold()
 
 
 def _newest_first(candidate: Candidate) -> tuple[object, ...]:
@@ -152,11 +246,10 @@ def _claims(ranked_trusted: list[Candidate]) -> list[Candidate]:
 
 
 def _within_window(
-    top: Candidate, trusted: list[Candidate], window: timedelta, keyer: _Normaliser
+    top: Candidate, pool: list[Candidate], window: timedelta, keyer: _Normaliser
 ) -> list[Candidate]:
-    """Disagreeing claims observed within `window` of the top one (or with no timestamp)."""
+    """Disagreeing candidates observed within `window` of the top one (or with no timestamp)."""
     top_key = keyer(top.value)
-    pool = _claims(trusted) if top in _claims(trusted) else trusted
     result: list[Candidate] = []
     for candidate in pool:
         if candidate is top or keyer(candidate.value) == top_key:

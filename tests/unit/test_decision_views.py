@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from c360tui.core.decision import build_decision_view, in_queue, order_queue
+from c360tui.core.decision import (
+    build_decision_view,
+    in_queue,
+    order_queue,
+    queue_sort_values,
+)
 from c360tui.core.decision_model import DecisionView
 from c360tui.core.reconcile import reconcile
 from c360tui.core.records import AttrValue, SourceRecord
@@ -307,3 +312,11 @@ def test_csm_queue_needs_a_billing_account_and_sorts_by_risk(
     resolved = [reconcile(cid, recs, sources) for cid, recs in customers.items()]
     queued = [build_decision_view(spec, c, NOW) for c in resolved if in_queue(spec, c)]
     assert [v.customer_id for v in order_queue(spec, queued)] == ["failing", "calm"]
+
+
+def test_queue_sort_values_match_the_view(sources: SourcesSpec, views: dict[str, ViewSpec]) -> None:
+    spec = views["csm_at_risk"]
+    customer = reconcile("c", [billing(payment_status="failed")], sources)
+    view_risk = build_decision_view(spec, customer, NOW).signal("risk").value
+    assert queue_sort_values(spec, customer, NOW) == [float(view_risk or 0)]
+    assert view_risk == 30

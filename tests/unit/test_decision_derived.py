@@ -27,8 +27,8 @@ def attr(
 
 
 def customer(
-    *attrs: ReconciledAttribute, tickets: list[dict[str, AttrValue]] = ()
-) -> ResolvedCustomer:  # type: ignore[assignment]
+    *attrs: ReconciledAttribute, tickets: tuple[dict[str, AttrValue], ...] = ()
+) -> ResolvedCustomer:
     items = [
         CollectionItem(
             t, Provenance("support", "support_tickets", f"T{i}", NOW - timedelta(hours=1))
@@ -73,22 +73,22 @@ def test_arr_bands(arr: float, band: str) -> None:
 
 def test_open_sev1_counts_open_and_pending_only() -> None:
     opened = (NOW - timedelta(days=3)).isoformat()
-    c = customer(tickets=[
+    c = customer(tickets=(
         {"ticket_severity": "sev1", "ticket_status": "open", "ticket_opened_at": opened},
         {"ticket_severity": "sev1", "ticket_status": "pending"},
         {"ticket_severity": "sev1", "ticket_status": "solved"},
         {"ticket_severity": "sev2", "ticket_status": "open"},
-    ])  # fmt: skip
+    ))  # fmt: skip
     assert value("open_sev1", c) == 2
     assert value("open_sev1_age", c) == 72
 
 
 def test_escalations_count_only_the_last_30_days() -> None:
-    c = customer(tickets=[
+    c = customer(tickets=(
         {"ticket_escalated": True, "ticket_opened_at": (NOW - timedelta(days=29)).isoformat()},
         {"ticket_escalated": True, "ticket_opened_at": (NOW - timedelta(days=31)).isoformat()},
         {"ticket_escalated": False, "ticket_opened_at": (NOW - timedelta(days=1)).isoformat()},
-    ])  # fmt: skip
+    ))  # fmt: skip
     assert value("escalations_30d", c) == 1
 
 

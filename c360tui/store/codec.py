@@ -30,6 +30,10 @@ try:
     def load_json(text: str) -> Any:
         return orjson.loads(text)
 
+    def dump_sorted(data: dict[str, Any]) -> str:
+        """JSON with keys sorted, so the same content always gives the same text."""
+        return orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode()
+
 except ImportError:  # pragma: no cover - exercised only without orjson
     _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
@@ -38,6 +42,9 @@ except ImportError:  # pragma: no cover - exercised only without orjson
 
     def load_json(text: str) -> Any:
         return json.loads(text)
+
+    def dump_sorted(data: dict[str, Any]) -> str:
+        return _encode(dict(sorted(data.items())))
 
 
 _TIME_CACHE: dict[datetime, str] = {}

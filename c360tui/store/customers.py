@@ -73,6 +73,16 @@ def load_customer(conn: sqlite3.Connection, customer_id: str) -> ResolvedCustome
     return customer
 
 
+def held_merges(conn: sqlite3.Connection) -> Iterator[tuple[str, HeldMerge]]:
+    """(customer id, held merge) for every link held for review, by customer."""
+    for customer_id, lf, li, rf, ri, rule, reason in conn.execute(
+        "SELECT c.customer_id, h.left_feed, h.left_id, h.right_feed, h.right_id, h.rule, "
+        "h.reason FROM held_merge h JOIN customer c ON c.seq = h.customer_seq "
+        "ORDER BY h.customer_seq, h.id"
+    ):
+        yield customer_id, HeldMerge(RecordKey(lf, li), RecordKey(rf, ri), rule, reason)
+
+
 def customer_summary(conn: sqlite3.Connection, customer_id: str) -> CustomerSummary | None:
     row = conn.execute(
         "SELECT customer_id, display_name, company, email, phone, record_count FROM customer "

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from c360tui.core.customer import ResolvedCustomer
+from c360tui.core.customer import HeldMerge, ResolvedCustomer
 from c360tui.core.records import AttrValue, RecordKey, SourceRecord
 from c360tui.store import codec, customers, engine, search, writer
 
@@ -173,6 +173,10 @@ class Store:
     ) -> Iterator[tuple[str, dict[str, AttrValue]]]:
         """(customer id, winning values of `attributes`) for a queue to filter and order."""
         return customers.queue_candidates(self.conn, attributes, require)
+
+    def held_merges(self) -> Iterator[tuple[str, HeldMerge]]:
+        """(customer id, held merge) for every link held for review."""
+        return customers.held_merges(self.conn)
 
     def identity_map(self) -> Iterator[customers.IdentityRow]:
         """(feed, record id, customer id, rule) for every resolved record."""

@@ -89,10 +89,8 @@ def _chunks(items: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
 
 def content_hash(system: str, updated_at: str | None, attributes_json: str) -> str:
     """A short digest of what a record says, so the same row ingested twice is recognised."""
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{system}\x1f{updated_at or ''}\x1f".encode())
-    digest.update(attributes_json.encode())
-    return digest.hexdigest()
+    text = f"{system}\x1f{updated_at or ''}\x1f{attributes_json}"
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def add_records(
@@ -127,11 +125,11 @@ def _add_chunk(
     rows: list[tuple[int, str, str, str, str | None, str, str, str, int]] = []
     by_seq: dict[int, tuple[SourceRecord, str, int]] = {}
     first_seen: dict[tuple[str, str], tuple[str, str, int]] = {}
-    dumps = codec.dump_json
+    dumps, dump_time = codec.dump_sorted, codec.dump_time
     for seq, item in enumerate(chunk):
         record, file, line = item if isinstance(item, tuple) else (item, "", 0)
-        attributes = dumps(dict(sorted(record.attributes.items())))
-        updated = codec.dump_time(record.updated_at)
+        attributes = dumps(record.attributes)
+        updated = dump_time(record.updated_at)
         digest = content_hash(record.system, updated, attributes)
         key = (record.feed, record.record_id)
         earlier = first_seen.get(key)
@@ -241,6 +239,8 @@ def write_resolved(
         except sqlite3.IntegrityError as error:
             raise ValueError(f"resolved state is inconsistent: {error}") from None
         conn.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
+    # Give the disk back: a full rewrite leaves a WAL as large as the data (no-op while read).
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return ResolvedSummary(*counts)
 
 

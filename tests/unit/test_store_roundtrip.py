@@ -216,6 +216,13 @@ def test_resolved_customer_round_trips(store: Store) -> None:
     assert loaded.flagged == set()
 
 
+def test_held_merges_are_listed_for_review(store: Store) -> None:
+    store.write_resolved([resolved()])
+    [(customer_id, held)] = list(store.held_merges())
+    assert customer_id == "C-1"
+    assert held.reason == "two different billing account ids"
+
+
 def test_rewrite_replaces_previous_resolution(store: Store) -> None:
     store.write_resolved([resolved(customer_id="C-1")])
     store.write_resolved([resolved(name="Grace", customer_id="C-2")])

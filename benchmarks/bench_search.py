@@ -11,6 +11,7 @@ account id, name prefix (short and long) and company substring queries: p50 and 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import time
@@ -282,22 +283,31 @@ def build(path: Path, n: int) -> float:
     return elapsed
 
 
-def _time(fn: Callable[[str], object], queries: list[str]) -> tuple[float, float, int]:
-    """(p50 ms, p99 ms, queries that found nothing) over the queries, after one warm-up each."""
-    samples: list[float] = []
+def _time(fn: Callable[[str], object], queries: list[str]) -> tuple[float, float, float, int]:
+    """(p50, p99 of each query's best of 5, p99 of every run, queries finding nothing), in ms.
+
+    The best-of-5 figures are the query's own cost; the every-run p99 also holds whatever the
+    scheduler did to the process (the benchmark machine is shared), so both are reported.
+    """
+    best: list[float] = []
+    every: list[float] = []
     empty = 0
     for query in queries:
-        fn(query)
-        started = time.perf_counter()
-        result = fn(query)
-        samples.append((time.perf_counter() - started) * 1000)
+        runs = []
+        for _ in range(5):
+            started = time.perf_counter()
+            result = fn(query)
+            runs.append((time.perf_counter() - started) * 1000)
+        best.append(min(runs))
+        every.extend(runs[1:])
         empty += not result
-    samples.sort()
-    return (
-        statistics.median(samples),
-        samples[min(len(samples) - 1, int(len(samples) * 0.99))],
-        empty,
-    )
+    best.sort()
+    every.sort()
+    return statistics.median(best), _p99(best), _p99(every), empty
+
+
+def _p99(samples: list[float]) -> float:
+    return samples[min(len(samples) - 1, int(len(samples) * 0.99))]
 
 
 def query_sets(n: int, count: int, seed: int = 99) -> dict[str, list[str]]:
@@ -331,12 +341,19 @@ def run(n: int, count: int, rebuild: bool) -> None:
         build(path, n)
     store: Store = open_store(path, create=False)
     print(f"store {path} ({path.stat().st_size / 2**20:.0f} MiB), {count} queries per kind")
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     for kind, queries in query_sets(n, count).items():
-        p50, p99, empty = _time(store.search, queries)
-        print(f"{kind:10s} p50 {p50:.3f} ms   p99 {p99:.3f} ms   no-result {empty}")
+        p50, p99, raw99, empty = _time(store.search, queries)
+        print(
+            f"{kind:10s} p50 {p50:.3f} ms   p99 {p99:.3f} ms   "
+            f"(every run p99 {raw99:.3f} ms)   no-result {empty}"
+        )
     ids = [f"C{i:08d}" for i in random.Random(5).sample(range(n), min(count, n))]
-    p50, p99, empty = _time(store.load_customer, ids)
-    print(f"{'load':10s} p50 {p50:.3f} ms   p99 {p99:.3f} ms   missing {empty}")
+    p50, p99, raw99, empty = _time(store.load_customer, ids)
+    print(
+        f"{'load':10s} p50 {p50:.3f} ms   p99 {p99:.3f} ms   "
+        f"(every run p99 {raw99:.3f} ms)   missing {empty}"
+    )
     started = time.perf_counter()
     queue = sum(1 for _ in store.queue_candidates(["intent_score"], {"lead_status": ["new"]}))
     print(

@@ -180,7 +180,7 @@ def search(conn: sqlite3.Connection, query: str, limit: int, region: str) -> lis
         for term, field, seq in conn.execute(
             "SELECT term, field, customer_seq FROM search_name "
             "WHERE term >= ? AND term < ? ORDER BY term LIMIT ?",
-            (folded, upper, limit * 2),
+            (folded, upper, limit + 5),
         ):
             score = SCORE_NAME_EQUAL if term == folded else SCORE_PREFIX
             if field != "name":
@@ -194,13 +194,14 @@ def search(conn: sqlite3.Connection, query: str, limit: int, region: str) -> lis
             offer(seq, SCORE_SUBSTRING, "", "")
 
     hits: list[SearchHit] = []
-    for seq, (score, field, why) in found.items():
-        row = conn.execute(
-            "SELECT customer_id, display_name, company FROM customer WHERE seq = ?", (seq,)
-        ).fetchone()
-        if row is None:
-            continue
-        customer_id, name, company = row
+    seqs = list(found)
+    rows = conn.execute(
+        "SELECT seq, customer_id, display_name, company FROM customer "
+        f"WHERE seq IN ({','.join('?' * len(seqs))})",
+        seqs,
+    ).fetchall()
+    for seq, customer_id, name, company in rows:
+        score, field, why = found[seq]
         if not field:
             field = "name" if folded in fold(name) else "company"
             why = f'{field} contains "{text}"'

@@ -131,8 +131,9 @@ class ProfileRow(SQLModel, table=True):
 
     __tablename__ = "profile"
     customer_seq: int = Field(primary_key=True)
-    attributes: str = "[]"
+    # `winners` comes first: a queue scan then reads it without walking the attributes' pages.
     winners: str = "{}"
+    attributes: str = "[]"
     collections: str | None = None
     merges: str | None = None
 

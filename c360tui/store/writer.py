@@ -272,8 +272,8 @@ def _write_customers(
         profiles.append(
             (
                 seq,
-                dump_json(doc),
                 dump_json(winners),
+                dump_json(doc),
                 dump_json(codec.collections_doc(customer.collections))
                 if customer.collections
                 else None,
@@ -317,7 +317,7 @@ _INSERT_CUSTOMER = (
     "record_count) VALUES (?,?,?,?,?,?,?)"
 )
 _INSERT_PROFILE = (
-    "INSERT INTO profile (customer_seq, attributes, winners, collections, merges) "
+    "INSERT INTO profile (customer_seq, winners, attributes, collections, merges) "
     "VALUES (?,?,?,?,?)"
 )
 _INSERT_ASSIGNMENT = "INSERT INTO assignment (feed, record_id, customer_seq, rule) VALUES (?,?,?,?)"

@@ -8,16 +8,17 @@ Rules (declared per attribute in specs/sources.toml):
 - most_recent: the newest observation from a system of record wins; a disagreeing observation
   within `conflict_window` of it makes the attribute conflicted.
 - most_frequent: the value most system-of-record records agree on wins; a tie is conflicted.
-Values are compared in normalised form (emails casefolded, phones as E.164, text casefolded with
-whitespace collapsed), so "(415) 555-0100" and "+14155550100" agree. An observation without a
-timestamp cannot be shown to be outside a window, so it counts as within it. When only systems
-outside `system_of_record` offer a value, the best of those is kept with status *unverified*.
+Values are compared in normalised form (emails casefolded, phones as E.164, company names without
+legal suffixes, person names without accents, other text casefolded with whitespace collapsed),
+so "(415) 555-0100" and "+14155550100" agree. An observation without a timestamp cannot be shown
+to be outside a window, so it counts as within it. When only systems outside `system_of_record`
+offer a value, the best of those is kept with status *unverified*.
 The result does not depend on the order of the records.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -29,11 +30,28 @@ from c360tui.core.customer import (
     ResolvedCustomer,
 )
 from c360tui.core.display import format_for_type, format_value
-from c360tui.core.normalize import normalize_email, normalize_phone
+from c360tui.core.normalize import (
+    fold_name,
+    normalize_address,
+    normalize_company,
+    normalize_domain,
+    normalize_email,
+    normalize_phone,
+)
 from c360tui.core.records import AttrValue, SourceRecord
 from c360tui.core.sources_spec import AttributeSpec, SourcesSpec
 
 _Key = object  # a normalised value: folded text, or (type, value) for numbers and flags
+
+# Text attributes whose spelling varies between systems without the value changing:
+# "Acme, Inc." and "ACME Inc" name one company, "José" and "Jose" one person.
+_TEXT_FOLDERS: dict[str, Callable[[str], str | None]] = {
+    "company": normalize_company,
+    "first_name": fold_name,
+    "last_name": fold_name,
+    "company_domain": normalize_domain,
+    "address": normalize_address,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +155,7 @@ def reconcile_attribute(
 
 def _reconcile(attr: _AttrPlan, candidates: list[Candidate], plan: _Plan) -> ReconciledAttribute:
     spec = attr.spec
-    keyer = _Normaliser(spec.type, plan.region)
+    keyer = _Normaliser(spec.type, plan.region, _TEXT_FOLDERS.get(attr.name))
     priority = plan.priority
     if len(candidates) == 1:
         ranked = candidates
@@ -196,11 +214,14 @@ class _Normaliser:
     Remembers each value it has seen: one customer repeats its email on every ticket.
     """
 
-    __slots__ = ("attr_type", "memo", "region")
+    __slots__ = ("attr_type", "folder", "memo", "region")
 
-    def __init__(self, attr_type: str, region: str) -> None:
+    def __init__(
+        self, attr_type: str, region: str, folder: Callable[[str], str | None] | None = None
+    ) -> None:
         self.attr_type = attr_type
         self.region = region
+        self.folder = folder
         self.memo: dict[str, _Key] = {}
 
     def __call__(self, value: AttrValue) -> _Key:
@@ -219,6 +240,8 @@ class _Normaliser:
             return normalize_email(text) or text.casefold()
         if self.attr_type == "phone":
             return normalize_phone(text, self.region) or text.casefold()
+        if self.folder is not None:
+            return self.folder(text) or text.casefold()
         return text.casefold()
 
 

@@ -103,6 +103,24 @@ def test_formatting_differences_are_not_conflicts() -> None:
     assert [a.provenance.system for a in customer.attributes["phone"].alternates] == ["crm"]
 
 
+def test_company_and_name_spellings_are_not_conflicts() -> None:
+    sources = spec(
+        company={"system_of_record": ["billing", "crm"], "conflict_window": "30d"},
+        first_name={"system_of_record": ["billing", "crm"], "conflict_window": "30d"},
+    )
+    customer = reconcile(
+        "c1",
+        [
+            rec("crm", "1", 1, company="Acme, Inc.", first_name="José"),
+            rec("billing", "2", 2, company="ACME Inc", first_name="jose"),
+        ],
+        sources,
+    )
+    assert customer.attributes["company"].status == "resolved"
+    assert customer.attributes["company"].value == "ACME Inc"  # billing outranks crm
+    assert customer.attributes["first_name"].status == "resolved"
+
+
 def test_same_system_newest_record_is_its_claim() -> None:
     sources = spec(plan={"system_of_record": ["billing"]})
     customer = reconcile(

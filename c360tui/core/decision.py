@@ -7,6 +7,7 @@ JSON contract, MCP and telemetry all read the DecisionView built here.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from c360tui.core.customer import Candidate, Provenance, ReconciledAttribute, ResolvedCustomer
@@ -143,6 +144,9 @@ class _Builder:
             self._derived[name] = derive(name, self.ctx)
         d = self._derived[name]
         fresh = assess(d.observed_at, sig.budget_delta, self.now)
+        undated = d.observed_at is None and bool(d.undated_reason)
+        if undated:
+            fresh = replace(fresh, reason="undated")
         trust: TrustState = d.trust  # type: ignore[assignment]
         reason = ""
         contenders: list[SourceValue] = []
@@ -164,6 +168,8 @@ class _Builder:
             trust, reason = "stale", _stale_reason(fresh, sig)
         value = d.value if trust != "conflicted" else None
         display = d.display if value is not None else "—"
+        if not reason and undated:
+            reason = f"age unknown: {d.undated_reason}"
         return self._view(
             sig,
             rank,

@@ -53,6 +53,8 @@ class Derived:
     series: list[float] | None = None
     # why there is no value, when there is none ("no ticket has a CSAT")
     missing_reason: str = ""
+    # why the value has no observation time, when it has none
+    undated_reason: str = ""
 
 
 @dataclass(slots=True)
@@ -72,6 +74,7 @@ class _Reader:
     names: list[str] = field(default_factory=list)
     states: list[InputState] = field(default_factory=list)
     observed: list[Provenance] = field(default_factory=list)
+    undated: str = ""
 
     def attr(self, name: str) -> AttrValue | None:
         attr = self.ctx.customer.attributes.get(name)
@@ -94,10 +97,11 @@ class _Reader:
         everything = self.ctx.customer.collections.get(collection, [])
         self.names.append(collection)
         chosen = [item for item in everything if relevant(item)]
-        if chosen:
-            self.observed.extend(item.provenance for item in chosen)
-        elif everything:
-            self.observed.append(max(everything, key=_item_time).provenance)
+        # Only the items that count date the value: "no open sev-1" has no item to date it
+        # (the newest closed ticket only bounds how old the export is), so its age is unknown.
+        self.observed.extend(item.provenance for item in chosen)
+        if not chosen:
+            self.undated = f"no item of {collection} dates it"
         return chosen
 
     def done(
@@ -128,6 +132,7 @@ class _Reader:
             weak_inputs=weak,
             series=series,
             missing_reason=why if value is None else "",
+            undated_reason=self.undated if oldest is None else "",
         )
 
 
@@ -372,6 +377,7 @@ def risk_score(ctx: DerivedContext) -> Derived:
     for part in parts:
         reader.names.extend(part.inputs)
         reader.states.extend(part.weak_inputs)
+        reader.undated = reader.undated or part.undated_reason
         if part.provenance is not None:
             reader.observed.append(part.provenance)
     score = min(score, 100)

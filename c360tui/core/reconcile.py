@@ -12,7 +12,8 @@ Values are compared in normalised form (emails casefolded, phones as E.164, comp
 legal suffixes, person names without accents, other text casefolded with whitespace collapsed),
 so "(415) 555-0100" and "+14155550100" agree. An observation without a timestamp cannot be shown
 to be outside a window, so it counts as within it. When only systems outside `system_of_record`
-offer a value, the best of those is kept with status *unverified*.
+offer a value, the best of those is kept with status *unverified*. A shared inbox (billing@,
+ap@, invoices@...) does not compete with a person's own email address: it is kept as an alternate.
 The result does not depend on the order of the records.
 """
 
@@ -162,6 +163,10 @@ def _reconcile(attr: _AttrPlan, candidates: list[Candidate], plan: _Plan) -> Rec
     else:
         ranked = sorted(candidates, key=lambda c: _rank_key(c, priority))
     trusted = [c for c in ranked if c.provenance.system in attr.trusted]
+    if spec.type == "email" and len(trusted) > 1:
+        personal = [c for c in trusted if not _is_role_address(c.value)]
+        if personal:
+            trusted = personal
     if not trusted:
         winner = ranked[0]
         systems = sorted({c.provenance.system for c in ranked})
@@ -206,6 +211,21 @@ def _reconcile(attr: _AttrPlan, candidates: list[Candidate], plan: _Plan) -> Rec
     alternates = _distinct(ranked, keyer, exclude=(top,))
     reason = f"{attr.label}: {top.provenance.system}"
     return ReconciledAttribute(attr.name, spec.rule, "resolved", top, alternates, (), reason)
+
+
+# Shared inboxes (billing@, ap@...) that a billing system keeps instead of the person's address.
+_ROLE_LOCAL_PARTS = frozenset(
+    {"billing", "ap", "accounts", "accountspayable", "accounts-payable", "accounting", "invoices",
+     "invoice", "finance", "payables", "payments", "info", "admin", "office", "sales", "support",
+     "contact", "hello", "team"}
+)  # fmt: skip
+
+
+def _is_role_address(value: AttrValue) -> bool:
+    """True for a shared inbox such as billing@acme.com: it says nothing about one person."""
+    if not isinstance(value, str) or "@" not in value:
+        return False
+    return value.strip().split("@", 1)[0].casefold() in _ROLE_LOCAL_PARTS
 
 
 class _Normaliser:

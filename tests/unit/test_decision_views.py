@@ -98,7 +98,11 @@ def test_quiet_account_resolves(sources: SourcesSpec, views: dict[str, ViewSpec]
     ]
     dv = view("support_close_case", records, sources, views)
     assert dv.recommendation.action == "resolve"
-    assert dv.signal("open_sev1").value == 0
+    sev1 = dv.signal("open_sev1")
+    assert sev1.value == 0
+    # A closed ticket cannot date "none open": its age is unknown, not stale.
+    assert (sev1.freshness, sev1.trust) == ("unknown", "trusted")
+    assert sev1.reason == "age unknown: no item of tickets dates it"
     assert dv.signal("sla_breached").display == "no"
 
 

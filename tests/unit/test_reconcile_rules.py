@@ -121,6 +121,20 @@ def test_company_and_name_spellings_are_not_conflicts() -> None:
     assert customer.attributes["first_name"].status == "resolved"
 
 
+def test_shared_inbox_does_not_compete_with_a_personal_email() -> None:
+    sources = spec(
+        email={"type": "email", "system_of_record": ["billing", "crm"], "conflict_window": "30d"}
+    )
+    customer = reconcile(
+        "c1",
+        [rec("crm", "1", 1, email="ada@acme.com"), rec("billing", "2", 2, email="AP@acme.com")],
+        sources,
+    )
+    email = customer.attributes["email"]
+    assert (email.status, email.value) == ("resolved", "ada@acme.com")
+    assert [a.value for a in email.alternates] == ["AP@acme.com"]
+
+
 def test_same_system_newest_record_is_its_claim() -> None:
     sources = spec(plan={"system_of_record": ["billing"]})
     customer = reconcile(

@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
@@ -20,6 +21,7 @@ from c360tui.core.sources_spec import AttributeSpec
 from c360tui.errors import C360Error
 
 Coercer = Callable[[object], AttrValue]
+TextCoercer = Callable[[str], AttrValue]
 TimestampParser = Callable[[object], datetime]
 
 # Placeholder values people type into identity fields; kept as values (identity resolution's junk
@@ -37,8 +39,9 @@ _INT = re.compile(r"[+-]?\d+")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 # A phone "shape" that phonenumbers would parse: digits with the usual separators and an optional
 # extension; anything else (letters, vanity numbers) goes through phonenumbers itself.
-_PHONE = re.compile(r"\+?[\d\s().\-/]{7,30}(?:\s*(?:x|ext\.?|#)\s*\d{1,6})?", re.IGNORECASE)
-_PHONE_DIGITS = re.compile(r"\d")
+_PHONE = re.compile(
+    r"(?=(?:\D*\d){7})\+?[\d\s().\-/]{7,30}(?:\s*(?:x|ext\.?|#)\s*\d{1,6})?", re.IGNORECASE
+)
 
 
 def show(value: object, limit: int = 40) -> str:
@@ -89,119 +92,164 @@ def _to_float(value: object) -> float:
     return number
 
 
-def _make_int(spec: AttributeSpec) -> Coercer:
+class Coercers(NamedTuple):
+    """One attribute's coercer twice: `text` for CSV cells (always str), `value` for JSON values."""
+
+    text: TextCoercer
+    value: Coercer
+
+
+def _via_text(text: TextCoercer, kind: str) -> Coercer:
+    """A JSON-value coercer that spells scalars as text and hands them to `text`."""
+
     def coerce(value: object) -> AttrValue:
-        if isinstance(value, str) and _INT.fullmatch(value.strip()):
-            number = int(value)
-        else:
-            as_float = _to_float(value)
-            if not as_float.is_integer():
-                raise ValueError(f"is not a whole number ({show(value)})")
-            number = int(as_float)
-        _check_range(number, spec)
-        return number
+        return text(value if isinstance(value, str) else _text(value, kind))
 
     return coerce
 
 
-def _make_float(spec: AttributeSpec) -> Coercer:
+def _numeric(text: TextCoercer, native: Coercer) -> Coercer:
+    """A JSON-value coercer that reads strings as text and numbers natively."""
+
     def coerce(value: object) -> AttrValue:
+        return text(value) if isinstance(value, str) else native(value)
+
+    return coerce
+
+
+def _int_coercers(spec: AttributeSpec) -> Coercers:
+    def native(value: object) -> AttrValue:
+        number = _to_float(value)
+        if not number.is_integer():
+            raise ValueError(f"is not a whole number ({show(value)})")
+        _check_range(number, spec)
+        return int(number)
+
+    def text(cell: str) -> AttrValue:
+        if _INT.fullmatch(cell.strip()):
+            number = int(cell)
+            _check_range(number, spec)
+            return number
+        return native(cell)
+
+    return Coercers(text, _numeric(text, native))
+
+
+def _float_coercers(spec: AttributeSpec) -> Coercers:
+    def native(value: object) -> AttrValue:
         number = _to_float(value)
         _check_range(number, spec)
         return number
 
-    return coerce
+    return Coercers(native, native)
 
 
-def _make_floats(spec: AttributeSpec) -> Coercer:
-    def coerce(value: object) -> AttrValue:
-        items: list[object]
-        if isinstance(value, list):
-            items = value
-        elif isinstance(value, str):
-            text = value.strip()
-            if text.startswith("["):
-                try:
-                    parsed = json.loads(text)
-                except ValueError:
-                    raise ValueError(f"is not a JSON array of numbers ({show(value)})") from None
-                if not isinstance(parsed, list):
-                    raise ValueError(f"is not a list of numbers ({show(value)})")
-                items = parsed
-            else:
-                items = [part for part in text.split(";")]
-        else:
-            raise ValueError(f"is not a list of numbers ({show(value)})")
-        numbers = [_to_float(item) for item in items]
-        for number in numbers:
+def _floats_coercers(spec: AttributeSpec) -> Coercers:
+    def numbers(items: list[object]) -> AttrValue:
+        result = [_to_float(item) for item in items]
+        for number in result:
             _check_range(number, spec)
-        return numbers
+        return result
 
-    return coerce
+    def text(cell: str) -> AttrValue:
+        stripped = cell.strip()
+        if not stripped.startswith("["):
+            return numbers(list(stripped.split(";")))
+        try:
+            parsed = json.loads(stripped)
+        except ValueError:
+            raise ValueError(f"is not a JSON array of numbers ({show(cell)})") from None
+        if not isinstance(parsed, list):
+            raise ValueError(f"is not a list of numbers ({show(cell)})")
+        return numbers(parsed)
+
+    def value(raw: object) -> AttrValue:
+        if isinstance(raw, list):
+            return numbers(raw)
+        if isinstance(raw, str):
+            return text(raw)
+        raise ValueError(f"is not a list of numbers ({show(raw)})")
+
+    return Coercers(text, value)
 
 
-def _bool(value: object) -> AttrValue:
+_BOOLS = {word: True for word in _TRUE} | {word: False for word in _FALSE}
+
+
+def _bool_text(cell: str) -> AttrValue:
+    result = _BOOLS.get(cell)
+    if result is None:
+        result = _BOOLS.get(cell.strip().casefold())
+        if result is None:
+            raise ValueError(f"is not yes/no, true/false, Y/N or 1/0 ({show(cell)})")
+    return result
+
+
+def _bool_value(value: object) -> AttrValue:
     if isinstance(value, bool):
         return value
     if isinstance(value, int) and value in (0, 1):
         return bool(value)
     if isinstance(value, str):
-        folded = value.strip().casefold()
-        if folded in _TRUE:
-            return True
-        if folded in _FALSE:
-            return False
+        return _bool_text(value)
     raise ValueError(f"is not yes/no, true/false, Y/N or 1/0 ({show(value)})")
 
 
-def _date(value: object) -> AttrValue:
+def _date_text(cell: str) -> AttrValue:
+    try:
+        return date.fromisoformat(cell.strip()).isoformat()
+    except ValueError:
+        raise ValueError(f"is not a date in YYYY-MM-DD form ({show(cell)})") from None
+
+
+def _date_value(value: object) -> AttrValue:
     if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip()).isoformat()
-        except ValueError:
-            pass
+        return _date_text(value)
     raise ValueError(f"is not a date in YYYY-MM-DD form ({show(value)})")
 
 
-def _make_choice(spec: AttributeSpec, base: Coercer) -> Coercer:
+def _choice_coercers(spec: AttributeSpec, base: Coercers) -> Coercers:
     canonical = {choice.casefold(): choice for choice in spec.choices or ()}
     allowed = ", ".join(spec.choices or ())
 
-    def coerce(value: object) -> AttrValue:
-        text = str(base(value))
+    def pick(text: str) -> AttrValue:
         choice = canonical.get(text.strip().casefold())
         if choice is None:
             raise ValueError(f"is {show(text)}, not one of {allowed}")
         return choice
 
-    return coerce
+    def text(cell: str) -> AttrValue:
+        return pick(str(base.text(cell)))
+
+    def value(raw: object) -> AttrValue:
+        return pick(str(base.value(raw)))
+
+    return Coercers(text, value)
 
 
-def _string(value: object) -> AttrValue:
+def _string_value(value: object) -> AttrValue:
     return _text(value, "text").strip()
 
 
-def _email(value: object) -> AttrValue:
-    text = _text(value, "an email address").strip()
+def _email_text(cell: str) -> AttrValue:
+    text = cell.strip()
     if _EMAIL.fullmatch(text) or text.casefold() in JUNK_TOKENS:
         return text
-    raise ValueError(f"is not an email address ({show(value)})")
+    raise ValueError(f"is not an email address ({show(cell)})")
 
 
-def _make_phone(region: str) -> Coercer:
-    def coerce(value: object) -> AttrValue:
-        text = _text(value, "a phone number").strip()
-        if _PHONE.fullmatch(text) and len(_PHONE_DIGITS.findall(text)) >= 7:
-            return text
-        if text.casefold() in JUNK_TOKENS:
-            return text
+def _phone_coercers(region: str) -> Coercers:
+    def text(cell: str) -> AttrValue:
+        stripped = cell.strip()
+        if _PHONE.fullmatch(stripped) or stripped.casefold() in JUNK_TOKENS:
+            return stripped
         try:
-            phonenumbers.parse(text, region)
+            phonenumbers.parse(stripped, region)
         except phonenumbers.NumberParseException:
-            raise ValueError(f"is not a phone number ({show(value)})") from None
-        return text
+            raise ValueError(f"is not a phone number ({show(cell)})") from None
+        return stripped
 
-    return coerce
+    return Coercers(text, _via_text(text, "a phone number"))
 
 
 def make_timestamp_parser(fmt: str, timezone: str | None) -> TimestampParser:
@@ -260,54 +308,58 @@ def make_timestamp_parser(fmt: str, timezone: str | None) -> TimestampParser:
     return parse_pattern
 
 
-def _make_datetime(fmt: str, timezone: str | None) -> Coercer:
+def _datetime_coercers(fmt: str, timezone: str | None) -> Coercers:
     """Datetime attributes accept ISO 8601, epoch seconds (JSON numbers) or the feed pattern."""
     iso = make_timestamp_parser("iso", timezone)
     epoch = make_timestamp_parser("epoch", timezone)
     pattern = make_timestamp_parser(fmt, timezone) if fmt not in ("iso", "epoch") else None
 
-    def coerce(value: object) -> AttrValue:
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return epoch(value).isoformat()
-        if pattern is not None and isinstance(value, str):
-            try:
-                return iso(value).isoformat()
-            except ValueError as error:
-                if "timezone" in str(error):
-                    raise
-                return pattern(value).isoformat()
-        return iso(value).isoformat()
+    def text(cell: str) -> AttrValue:
+        if pattern is None:
+            return iso(cell).isoformat()
+        try:
+            return iso(cell).isoformat()
+        except ValueError as error:
+            if "timezone" in str(error):
+                raise
+            return pattern(cell).isoformat()
 
-    return coerce
+    def value(raw: object) -> AttrValue:
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            return epoch(raw).isoformat()
+        return text(raw) if isinstance(raw, str) else iso(raw).isoformat()
+
+    return Coercers(text, value)
 
 
-def make_coercer(
+def make_coercers(
     spec: AttributeSpec, *, region: str, fmt: str = "iso", timezone: str | None = None
-) -> Coercer:
-    """The coercer for one attribute: its type, then its range and its choices.
+) -> Coercers:
+    """The coercers for one attribute: its type, then its range and its choices.
 
     `fmt` and `timezone` are the feed's timestamp format and zone, used for datetime attributes.
+    Each raises ValueError whose message completes "Field 'x' ...".
     """
-    base: Coercer
+    base: Coercers
     match spec.type:
         case "int":
-            base = _make_int(spec)
+            base = _int_coercers(spec)
         case "float":
-            base = _make_float(spec)
+            base = _float_coercers(spec)
         case "floats":
-            base = _make_floats(spec)
+            base = _floats_coercers(spec)
         case "bool":
-            base = _bool
+            base = Coercers(_bool_text, _bool_value)
         case "date":
-            base = _date
+            base = Coercers(_date_text, _date_value)
         case "datetime":
-            base = _make_datetime(fmt, timezone)
+            base = _datetime_coercers(fmt, timezone)
         case "email":
-            base = _email
+            base = Coercers(_email_text, _via_text(_email_text, "an email address"))
         case "phone":
-            base = _make_phone(region)
+            base = _phone_coercers(region)
         case _:
-            base = _string
+            base = Coercers(str.strip, _string_value)
     if spec.choices:
-        return _make_choice(spec, base)
+        return _choice_coercers(spec, base)
     return base

@@ -26,3 +26,7 @@ def clip_raw(text: str) -> str:
     if len(text) <= RAW_KEEP_CHARS:
         return text
     return f"{text[:RAW_KEEP_CHARS]}… ({len(text) - RAW_KEEP_CHARS} more characters)"
+
+
+class RowRejected(Exception):
+    """A row-level problem found while reading; its message is the quarantine reason."""

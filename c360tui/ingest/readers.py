@@ -19,19 +19,20 @@ from c360tui.core.records import AttrValue, SourceRecord
 from c360tui.core.sources_spec import FeedSpec, SourcesSpec
 from c360tui.errors import C360Error
 from c360tui.ingest.coerce import (
-    Coercer,
+    Coercers,
     TimestampParser,
-    make_coercer,
+    make_coercers,
     make_timestamp_parser,
     show,
 )
+from c360tui.ingest.csvrows import CsvLayout, build_csv_row
 from c360tui.ingest.filecheck import (
     check_csv_header,
     check_exists,
     check_jsonl_start,
     required_columns,
 )
-from c360tui.ingest.quarantine import QuarantinedRow, clip_raw
+from c360tui.ingest.quarantine import QuarantinedRow, RowRejected, clip_raw
 
 # The longest field accepted; a longer one is a broken export (or an attack), not a value.
 MAX_FIELD_CHARS = 100_000
@@ -49,17 +50,13 @@ Numbered = tuple[int, Item]
 Progress = Callable[[int], None]
 
 
-class _Reject(Exception):
-    """A row-level problem; its message is the quarantine reason."""
-
-
 @dataclass(slots=True)
 class _Plan:
     """What a feed needs per row, resolved once per file: coercers, id and timestamp handling."""
 
     feed: FeedSpec
     file: str
-    mapped: list[tuple[str, str, Coercer]]
+    mapped: list[tuple[str, str, Coercers]]
     required: frozenset[str]
     parse_ts: TimestampParser | None
     latest: datetime
@@ -73,7 +70,7 @@ def _plan(feed: FeedSpec, path: Path, sources: SourcesSpec, now: datetime) -> _P
         (
             column,
             attribute,
-            make_coercer(
+            make_coercers(
                 sources.attributes[attribute], region=sources.default_region, fmt=fmt, timezone=zone
             ),
         )
@@ -94,49 +91,63 @@ def _is_blank(value: object) -> bool:
 
 
 def _build(plan: _Plan, get: Callable[[str], object], line: int, fingerprint: int) -> SourceRecord:
-    """Build one record from a row's cells (`get(column)`), raising _Reject with the reason."""
+    """Build one record from a row's cells (`get(column)`), raising RowRejected with the reason."""
     feed = plan.feed
     raw_id = get(feed.record_id)
     if _is_blank(raw_id):
-        raise _Reject(f"Field {feed.record_id!r} (the record id) is empty.")
+        raise RowRejected(f"Field {feed.record_id!r} (the record id) is empty.")
     if not isinstance(raw_id, str | int) or isinstance(raw_id, bool):
-        raise _Reject(f"Field {feed.record_id!r} (the record id) is not text or a whole number.")
+        raise RowRejected(
+            f"Field {feed.record_id!r} (the record id) is not text or a whole number."
+        )
     record_id = str(raw_id).strip()
     updated_at: datetime | None = None
     if feed.updated_at is not None and plan.parse_ts is not None:
-        column = feed.updated_at.column
-        raw_ts = get(column)
+        raw_ts = get(feed.updated_at.column)
         if not _is_blank(raw_ts):
-            try:
-                updated_at = plan.parse_ts(raw_ts)
-            except ValueError as error:
-                raise _Reject(f"Field {column!r} {error}.") from None
-            if updated_at > plan.latest:
-                raise _Reject(
-                    f"Field {column!r} is {updated_at.isoformat()}, in the future "
-                    f"(later than {plan.latest.isoformat()})."
-                )
+            updated_at = _timestamp(plan, raw_ts)
     attributes: dict[str, AttrValue] = {}
-    for column, attribute, coerce in plan.mapped:
+    for column, attribute, coercers in plan.mapped:
         value = get(column)
         if _is_blank(value):
             continue
         try:
-            attributes[attribute] = coerce(value)
+            attributes[attribute] = coercers.value(value)
         except ValueError as error:
-            raise _Reject(f"Field {column!r} {error}.") from None
+            raise RowRejected(f"Field {column!r} {error}.") from None
     for column in plan.required:
         if _is_blank(get(column)):
-            raise _Reject(f"Required field {column!r} is empty.")
-    previous = plan.seen.get(record_id)
-    if previous is not None and previous[0] != fingerprint:
-        raise _Reject(
-            f"Field {feed.record_id!r}: record id {show(record_id)} appears again with different "
-            f"content (first on line {previous[1]})."
+            raise RowRejected(f"Required field {column!r} is empty.")
+    _check_repeat(plan, record_id, fingerprint, line)
+    return SourceRecord(feed.system, feed.name, record_id, updated_at, attributes)
+
+
+def _timestamp(plan: _Plan, raw: object) -> datetime:
+    """The row's updated-at time, refused when unreadable, naive without a zone, or future."""
+    assert plan.parse_ts is not None and plan.feed.updated_at is not None
+    column = plan.feed.updated_at.column
+    try:
+        moment = plan.parse_ts(raw)
+    except ValueError as error:
+        raise RowRejected(f"Field {column!r} {error}.") from None
+    if moment > plan.latest:
+        raise RowRejected(
+            f"Field {column!r} is {moment.isoformat()}, in the future "
+            f"(later than {plan.latest.isoformat()})."
         )
+    return moment
+
+
+def _check_repeat(plan: _Plan, record_id: str, fingerprint: int, line: int) -> None:
+    """Refuse a second row with this id unless it is the same row again."""
+    previous = plan.seen.get(record_id)
     if previous is None:
         plan.seen[record_id] = (fingerprint, line)
-    return SourceRecord(feed.system, feed.name, record_id, updated_at, attributes)
+    elif previous[0] != fingerprint:
+        raise RowRejected(
+            f"Field {plan.feed.record_id!r}: record id {show(record_id)} appears again with "
+            f"different content (first on line {previous[1]})."
+        )
 
 
 def _scan_field(names: list[str], cells: list[str], test: Callable[[str], bool]) -> str:
@@ -221,11 +232,17 @@ def _read_csv(
     except csv.Error as error:
         raise C360Error(f"{path} has a header that is not valid CSV ({error}).") from None
     positions = check_csv_header(plan.feed, path, header)
+    layout = CsvLayout.of(plan.feed, plan.mapped, positions)
     names = [cell.strip() for cell in header or ()]
     width = len(names)
     state.lines.clear()
     state.undecodable = False
-    feed_name, file_name = plan.feed.name, plan.file
+    feed = plan.feed
+    feed_name, file_name = feed.name, plan.file
+
+    def stamp(raw: str) -> datetime:
+        return _timestamp(plan, raw)
+
     last_line = reader.line_num
     count = 0
     rows = iter(reader)
@@ -265,17 +282,13 @@ def _read_csv(
             )
         elif len(row) != width:
             reason = f"Row has {len(row)} fields but the header has {width} columns."
-        if reason is None:
-            cells = row
-
-            def get(column: str, cells: list[str] = cells) -> object:
-                index = positions.get(column)
-                return cells[index] if index is not None else None
-
+        else:
             try:
-                yield start, _build(plan, get, start, hash(tuple(row)))
+                record = build_csv_row(feed, layout, row, stamp)
+                _check_repeat(plan, record.record_id, hash(raw), start)
+                yield start, record
                 continue
-            except _Reject as rejected:
+            except RowRejected as rejected:
                 reason = str(rejected)
         yield start, QuarantinedRow(feed_name, file_name, start, clip_raw(raw), reason)
     if progress is not None:
@@ -307,7 +320,7 @@ def _read_jsonl(
             progress(handle.tell())
         try:
             yield number, _json_row(plan, text, number, undecodable)
-        except _Reject as rejected:
+        except RowRejected as rejected:
             reason = str(rejected)
             yield number, QuarantinedRow(feed_name, file_name, number, clip_raw(text), reason)
     if not checked:
@@ -318,23 +331,23 @@ def _read_jsonl(
 
 def _json_row(plan: _Plan, text: str, line: int, undecodable: bool) -> SourceRecord:
     if "\x00" in text:
-        raise _Reject("Line contains a NUL byte.")
+        raise RowRejected("Line contains a NUL byte.")
     try:
         obj = json.loads(text)
     except ValueError as error:
-        raise _Reject(f"Line is not valid JSON ({error}).") from None
+        raise RowRejected(f"Line is not valid JSON ({error}).") from None
     if not isinstance(obj, dict):
-        raise _Reject(f"Line is a JSON {type(obj).__name__}, not an object.")
+        raise RowRejected(f"Line is a JSON {type(obj).__name__}, not an object.")
     if undecodable:
         bad = _first_key(obj, lambda value: "\ufffd" in value)
-        raise _Reject(f"Field {bad!r} holds bytes that are not valid UTF-8.")
+        raise RowRejected(f"Field {bad!r} holds bytes that are not valid UTF-8.")
     if "\\u0000" in text:
         bad = _first_key(obj, lambda value: "\x00" in value)
-        raise _Reject(f"Field {bad!r} contains a NUL byte.")
+        raise RowRejected(f"Field {bad!r} contains a NUL byte.")
     if len(text) > MAX_FIELD_CHARS:
         bad = _first_key(obj, lambda value: len(value) > MAX_FIELD_CHARS)
         if bad != "(row)":
-            raise _Reject(
+            raise RowRejected(
                 f"Field {bad!r} is {len(obj[bad]):,} characters long, over the "
                 f"{MAX_FIELD_CHARS:,}-character limit."
             )

@@ -28,7 +28,12 @@ def _jaro_winkler(left: str, right: str) -> float:
     return float(JaroWinkler.normalized_similarity(left, right))
 
 
+def _osa(left: str, right: str) -> float:
+    return 1.0 - OSA.distance(left, right) / max(len(left), len(right), 1)
+
+
 SCORERS: dict[Scorer, Similarity] = {
+    "osa": _osa,
     "jaro_winkler": _jaro_winkler,
     "ratio": _ratio,
     "token_sort": _token_sort,
@@ -51,6 +56,21 @@ def compare_values(comparison: Comparison, left: str | None, right: str | None) 
     scorer = _jaro_winkler if comparison.method == "name" else SCORERS[comparison.scorer]
     score = scorer(left, right)
     return score if score >= comparison.min_score else None
+
+
+def similarity(comparison: Comparison, left: str | None, right: str | None) -> float | None:
+    """How alike two prepared values are (0..1) by the comparison's method; None if one is missing.
+
+    exact and normalized give 1.0 or 0.0; fuzzy and name give the scorer's similarity.
+    """
+    if left is None or right is None:
+        return None
+    if left == right:
+        return 1.0
+    if comparison.method in ("exact", "normalized"):
+        return 0.0
+    scorer = _jaro_winkler if comparison.method == "name" else SCORERS[comparison.scorer]
+    return scorer(left, right)
 
 
 def edit_distance(left: str, right: str) -> int:

@@ -15,7 +15,7 @@ NormalizerKind = Literal[
     "date", "address", "id", "text",
 ]  # fmt: skip
 Method = Literal["exact", "normalized", "fuzzy", "name"]
-Scorer = Literal["jaro_winkler", "ratio", "token_sort", "token_set"]
+Scorer = Literal["jaro_winkler", "ratio", "token_sort", "token_set", "osa"]
 BlockTransform = Literal["initial", "prefix3", "year"]
 RuleKind = Literal["business", "person"]
 
@@ -30,6 +30,13 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Level(_Strict):
+    """One agreement level of a weighted comparison: similarity at least `at` adds `weight`."""
+
+    at: float = Field(gt=0, le=1)
+    weight: float = Field(ge=0)
+
+
 class Comparison(_Strict):
     """One field comparison of a rule; every comparison of a rule must hold for it to fire.
 
@@ -37,6 +44,11 @@ class Comparison(_Strict):
     (`scorer`, 0..1) of normalised values at least `threshold`. name: first names equal after
     nickname mapping ("bob" = "robert"), else Jaro-Winkler at least `threshold`.
     `if_missing = "pass"` makes it a guard: it only blocks the rule when both sides have a value.
+    In a weighted rule (one with `min_score`) a comparison that holds adds `weight`, one that
+    fails with both values present subtracts `penalty`, and a missing value adds nothing.
+    `levels` (highest first) give graded weights instead: exact agreement can count more than a
+    near miss. Scorers: jaro_winkler, ratio (edit similarity), token_sort and token_set (word
+    order ignored), osa (1 - typo edits / length, a transposition being one edit).
     """
 
     field: str
@@ -44,6 +56,32 @@ class Comparison(_Strict):
     threshold: float | None = Field(default=None, gt=0, le=1)
     scorer: Scorer = "jaro_winkler"
     if_missing: Literal["fail", "pass"] = "fail"
+    weight: float = Field(default=0.0, ge=0)
+    penalty: float = Field(default=0.0, ge=0)
+    levels: list[Level] = Field(default_factory=list)
+    # also try this field on the other side: first and last names entered the wrong way round
+    swap_with: str | None = None
+
+    @field_validator("levels")
+    @classmethod
+    def _levels_descend(cls, value: list[Level]) -> list[Level]:
+        ats = [level.at for level in value]
+        if ats != sorted(ats, reverse=True):
+            raise ValueError("levels must be listed from the highest `at` down")
+        return value
+
+    def weight_for(self, score: float) -> float:
+        """The weight a similarity earns in a weighted rule; the negative penalty below all."""
+        for level in self.levels:
+            if score >= level.at:
+                return level.weight
+        if not self.levels and score >= self.min_score:
+            return self.weight
+        return -self.penalty
+
+    @property
+    def best_weight(self) -> float:
+        return max([self.weight, *(level.weight for level in self.levels)])
 
     @model_validator(mode="after")
     def _threshold_fits_method(self) -> Comparison:
@@ -65,6 +103,8 @@ class MatchRule(_Strict):
 
     `blocking` is a list of keys; each key is a list of fields ("field" or "field:initial",
     "field:prefix3", "field:year"); records are compared only with records sharing a key.
+    Without `min_score` every comparison must hold; with it, the rule weighs the evidence
+    (each comparison's weight or penalty) and fires when the total reaches `min_score`.
     """
 
     name: str
@@ -73,6 +113,23 @@ class MatchRule(_Strict):
     compare: list[Comparison] = Field(min_length=1)
     blocking: list[list[str]] = Field(min_length=1)
     max_block_size: int | None = Field(default=None, ge=2)
+    min_score: float | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _weights_fit_mode(self) -> MatchRule:
+        weighted = [c.field for c in self.compare if c.best_weight or c.penalty]
+        if self.min_score is None and weighted:
+            raise ValueError(
+                f"rule {self.name!r} gives weights to {weighted[0]!r} but has no min_score"
+            )
+        if self.min_score is not None:
+            best = sum(c.best_weight for c in self.compare)
+            if best < self.min_score:
+                raise ValueError(
+                    f"rule {self.name!r} can never fire: its weights add up to {best:g}, "
+                    f"less than min_score {self.min_score:g}"
+                )
+        return self
 
     @field_validator("blocking")
     @classmethod
@@ -87,6 +144,7 @@ class MatchRule(_Strict):
     def fields(self) -> list[str]:
         """Every field the rule compares or blocks on."""
         names = [c.field for c in self.compare]
+        names += [c.swap_with for c in self.compare if c.swap_with]
         names += [_split_block_part(part)[0] for key in self.blocking for part in key]
         return list(dict.fromkeys(names))
 

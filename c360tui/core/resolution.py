@@ -12,10 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from c360tui.core.blocking import FieldTable, build_blocks, drop_shared_values
-from c360tui.core.compare import compare_values
 from c360tui.core.customer import FieldEvidence, HeldMerge, MergeEvidence
 from c360tui.core.identity_spec import IdentitySpec, MatchRule
-from c360tui.core.normalize import canonical_first_name
+from c360tui.core.matching import RuleMatcher, Signature
 from c360tui.core.records import RecordKey, SourceRecord
 from c360tui.core.unionfind import GuardedUnionFind, SplitMark
 
@@ -113,78 +112,38 @@ class _Linker:
         self.merges: list[MergeEvidence] = []
         self.held: list[HeldMerge] = []
 
-    def _prepared(self, rule: MatchRule) -> list[list[str | None]]:
-        """Per comparison, the column it compares (raw text for exact, nickname-aware for name)."""
-        columns: list[list[str | None]] = []
-        for comparison in rule.compare:
-            if comparison.method == "exact" and self.spec.fields[comparison.field] not in (
-                "full_name",
-                "company_domain",
-            ):
-                column = self.table.raw[comparison.field]
-                normalised = self.table.values[comparison.field]
-                # junk and shared values were removed from the normalised column: honour that
-                column = [
-                    r if n is not None else None for r, n in zip(column, normalised, strict=True)
-                ]
-            elif comparison.method == "name":
-                column = [
-                    canonical_first_name(v) if v else None
-                    for v in self.table.values[comparison.field]
-                ]
-            else:
-                column = self.table.values[comparison.field]
-            columns.append(column)
-        return columns
-
     def apply(self, rule: MatchRule) -> None:
-        columns = self._prepared(rule)
-        required = [
-            c for c, cmp in zip(columns, rule.compare, strict=True) if cmp.if_missing == "fail"
-        ]
-        eligible = [i for i in range(self.table.size) if all(c[i] is not None for c in required)]
+        matcher = RuleMatcher(rule, self.table, self.spec)
+        eligible = matcher.eligible(self.table.size)
         limit = rule.max_block_size or self.spec.max_block_size
+        find = self.union_find.find
         for key in rule.blocking:
             for block in build_blocks(self.table, key, eligible).values():
                 if len(block) < 2:
                     continue
                 # records with identical compared values are one candidate: compare each once
-                groups: dict[tuple[str | None, ...], list[int]] = {}
+                groups: dict[Signature, list[int]] = {}
                 for index in block:
-                    groups.setdefault(tuple(c[index] for c in columns), []).append(index)
+                    groups.setdefault(matcher.signature(index), []).append(index)
                 if len(groups) > limit:
                     self.stats.skipped_blocks += 1
                     continue
                 signatures = list(groups)
                 for signature, members in groups.items():
-                    same = self._scores(rule, signature, signature)
-                    for index in members[1:]:
-                        if same is not None:
+                    same = matcher.score(signature, signature) if len(members) > 1 else None
+                    if same is not None:
+                        for index in members[1:]:
                             self._link(rule, members[0], index, same)
-                for a in range(len(signatures)):
-                    left = groups[signatures[a]][0]
-                    for b in range(a + 1, len(signatures)):
-                        right = groups[signatures[b]][0]
-                        if self.union_find.find(left) == self.union_find.find(right):
+                for a, left_signature in enumerate(signatures):
+                    left = groups[left_signature][0]
+                    for right_signature in signatures[a + 1 :]:
+                        right = groups[right_signature][0]
+                        if find(left) == find(right):
                             continue
                         self.stats.comparisons += 1
-                        scores = self._scores(rule, signatures[a], signatures[b])
+                        scores = matcher.score(left_signature, right_signature)
                         if scores is not None:
                             self._link(rule, left, right, scores)
-
-    def _scores(
-        self,
-        rule: MatchRule,
-        left: tuple[str | None, ...],
-        right: tuple[str | None, ...],
-    ) -> tuple[FieldEvidence, ...] | None:
-        evidence: list[FieldEvidence] = []
-        for comparison, a, b in zip(rule.compare, left, right, strict=True):
-            score = compare_values(comparison, a, b)
-            if score is None:
-                return None
-            evidence.append(FieldEvidence(comparison.field, comparison.method, round(score, 4)))
-        return tuple(evidence)
 
     def _link(
         self, rule: MatchRule, left: int, right: int, fields: tuple[FieldEvidence, ...]

@@ -1,0 +1,168 @@
+"""The Tally of one telemetry file computed mostly in SQL, for files too big to decode one by one.
+
+Agrees with the reference `tally_events` (tests/unit/test_metrics_fast.py checks it on fixtures)
+under one assumption the app guarantees: every `view_opened` of one view name and spec version
+lists the same signals in the same places (the app builds them all from that spec), so the
+signals of one such event stand for the group's and the large `view_opened` payloads are never
+parsed row by row. `c360 tune --apply` bumps a spec's version for this reason.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from c360tui.errors import C360Error
+from c360tui.metrics.tally import ENGAGING, OPEN_DWELL_NS, Filter, Tally
+from c360tui.telemetry.reader import TelemetryReader
+from c360tui.telemetry.writer import format_wall
+
+try:  # orjson parses the small action payloads several times faster; json is the fallback
+    import orjson
+
+    _loads: Callable[[str], Any] = orjson.loads
+except ImportError:  # pragma: no cover - depends on the environment
+    _loads = json.loads
+
+_ENGAGING_SQL = ", ".join(f"'{t}'" for t in sorted(ENGAGING))
+# The session's next event after `e`, by seq, through the (session_id, seq) index.
+_NEXT = (
+    "(SELECT n.{column} FROM events n WHERE n.session_id = e.session_id AND n.seq > e.seq "
+    "ORDER BY n.seq LIMIT 1)"
+)
+
+
+def moment(value: date | datetime) -> str:
+    """A date (midnight UTC) or datetime as the file's wall_time text, for comparisons."""
+    if isinstance(value, datetime):
+        return format_wall(value)
+    return f"{value.isoformat()}T00:00:00.000000Z"
+
+
+def _where(since: date | datetime | None, only: Filter) -> tuple[str, list[object]]:
+    """SQL conditions on `e` for the time window and the filter."""
+    clauses: list[str] = []
+    params: list[object] = []
+    if since is not None:
+        clauses.append("e.wall_time >= ?")
+        params.append(moment(since))
+    for column, value in (
+        ("role", only.role),
+        ("rep", only.rep),
+        ("view", only.view),
+        ("actor", only.actor),
+    ):
+        if value is not None:
+            clauses.append(f"e.{column} = ?")
+            params.append(value)
+    return "".join(f" AND {c}" for c in clauses), params
+
+
+def _open_counts(conn: sqlite3.Connection, where: str, params: list[object], tally: Tally) -> None:
+    sql = f"""
+    WITH views AS MATERIALIZED (
+        SELECT e.role, e.actor, e.session_id, e.customer_id,
+               {_NEXT.format(column="mono_ns")} - e.mono_ns AS dwell
+        FROM events e
+        WHERE e.type = 'view_opened' AND e.role IS NOT NULL{where}),
+    engaged AS MATERIALIZED (
+        SELECT e.role, e.actor, e.session_id, e.customer_id FROM events e
+        WHERE e.type IN ({_ENGAGING_SQL}) AND e.role IS NOT NULL
+          AND e.customer_id IS NOT NULL{where}),
+    offered AS (
+        SELECT e.role, e.actor, e.session_id, j.value AS customer_id
+        FROM events e, json_each(e.payload, '$.customer_ids') j
+        WHERE e.type = 'search' AND e.role IS NOT NULL{where}
+          AND coalesce({_NEXT.format(column="type")}, '') != 'search'),
+    opened AS (
+        SELECT role, actor, session_id, customer_id FROM views WHERE dwell >= {OPEN_DWELL_NS}
+        UNION SELECT role, actor, session_id, customer_id FROM engaged),
+    presented AS (
+        SELECT role, actor, session_id, customer_id FROM views
+        UNION SELECT role, actor, session_id, customer_id FROM offered
+        UNION SELECT role, actor, session_id, customer_id FROM opened)
+    SELECT 'presented', role, actor, count(*) FROM presented GROUP BY role, actor
+    UNION ALL
+    SELECT 'opened', role, actor, count(*) FROM opened GROUP BY role, actor
+    """
+    for kind, role, actor, n in conn.execute(sql, params + params + params):
+        target = tally.presented if kind == "presented" else tally.opened
+        target[(role, actor)] += n
+
+
+def _actions(conn: sqlite3.Connection, where: str, params: list[object], tally: Tally) -> None:
+    """One pass over the actions: the payload is parsed once, in Python (faster than ->> thrice)."""
+    sql = (
+        "SELECT substr(e.wall_time, 1, 10), coalesce(e.role, ''), coalesce(e.view, ''), e.actor, "
+        f"e.payload FROM events e WHERE e.type = 'action_taken'{where}"
+    )
+    for day, role, view, actor, payload in conn.execute(sql, params):
+        data = _loads(payload)
+        override = data["action"] != data["recommended_action"]
+        tally.actions[(day, role, view, actor, int(data["ms_since_view"]), override)] += 1
+        deciding = tuple((d["id"], d["trust"]) for d in data.get("deciding", ()))
+        tally.deciding[(view, override, deciding)] += 1
+
+
+def _shown(conn: sqlite3.Connection, where: str, params: list[object], tally: Tally) -> None:
+    """Signals shown: one representative view_opened per view and spec version, times its count."""
+    sql = (
+        "SELECT coalesce(e.view, ''), count(*), min(e.id) FROM events e "
+        f"WHERE e.type = 'view_opened'{where} GROUP BY e.view, e.spec_version"
+    )
+    for view, n, row_id in conn.execute(sql, params).fetchall():
+        (payload,) = conn.execute("SELECT payload FROM events WHERE id = ?", (row_id,)).fetchone()
+        for signal in _loads(payload).get("signals", ()):
+            key = (view, signal["id"], signal.get("section") or "", bool(signal["above_fold"]))
+            tally.shown[key] += n
+
+
+def _touches(conn: sqlite3.Connection, where: str, params: list[object], tally: Tally) -> None:
+    sql = (
+        "SELECT coalesce(e.view, ''), e.type, e.payload ->> '$.signal_id', count(*) FROM events e "
+        f"WHERE e.type IN ('field_expanded', 'provenance_opened'){where} GROUP BY 1, 2, 3"
+    )
+    kinds = {"field_expanded": "expanded", "provenance_opened": "why"}
+    for view, event_type, signal_id, n in conn.execute(sql, params):
+        tally.touches[(view, signal_id, kinds[event_type])] += n
+    sql = (
+        "SELECT coalesce(e.view, ''), e.payload ->> '$.signal_id', "
+        "coalesce(e.payload ->> '$.attribute', ''), coalesce(e.payload ->> '$.source_system', ''), "
+        f"e.payload ->> '$.trust', count(*) FROM events e WHERE e.type = 'value_flagged'{where} "
+        "GROUP BY 1, 2, 3, 4, 5"
+    )
+    for view, signal_id, attribute, source, trust, n in conn.execute(sql, params):
+        tally.flags[(view, signal_id, attribute, source, trust)] += n
+        tally.touches[(view, signal_id, "flagged")] += n
+    sql = (
+        "SELECT coalesce(e.view, ''), e.payload ->> '$.section_id', count(*) FROM events e "
+        f"WHERE e.type = 'section_expanded'{where} GROUP BY 1, 2"
+    )
+    for view, section, n in conn.execute(sql, params):
+        tally.sections[(view, section)] += n
+
+
+def tally_file(
+    reader: TelemetryReader, since: date | datetime | None = None, only: Filter | None = None
+) -> Tally:
+    """The tally of one open telemetry file (see the module docstring for the one assumption)."""
+    where, params = _where(since, only or Filter())
+    tally = Tally()
+    conn = reader.connection
+    try:
+        _open_counts(conn, where, params, tally)
+        _actions(conn, where, params, tally)
+        _shown(conn, where, params, tally)
+        _touches(conn, where, params, tally)
+    except sqlite3.DatabaseError:
+        raise C360Error(
+            f"{reader.path} is damaged (truncated or corrupt); restore it from a copy."
+        ) from None
+    except (KeyError, TypeError, ValueError) as error:
+        raise C360Error(
+            f"{reader.path} holds a malformed event ({error}); the file was edited or damaged."
+        ) from None
+    return tally

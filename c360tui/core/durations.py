@@ -13,7 +13,9 @@ def parse_duration(text: str) -> timedelta:
     """Turn "7d" into seven days; raise ValueError with the accepted forms otherwise."""
     match = _DURATION.match(text)
     if not match:
-        raise ValueError(f"{text!r} is not a duration; write a number and a unit: 90s, 15m, 24h, 7d, 2w")
+        raise ValueError(
+            f"{text!r} is not a duration; write a number and a unit: 90s, 15m, 24h, 7d, 2w"
+        )
     amount, unit = match.groups()
     return timedelta(seconds=float(amount) * _UNITS[unit])
 

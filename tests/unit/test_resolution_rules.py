@@ -191,3 +191,18 @@ def test_records_with_nothing_in_common_stay_apart(spec: IdentitySpec) -> None:
     )
     assert len(result.clusters) == 2
     assert result.merges == {}
+
+
+def test_colleagues_with_one_name_and_different_mailboxes_stay_apart(spec: IdentitySpec) -> None:
+    result = resolve(
+        [
+            rec("crm_contacts", "1", email="john.smith@acme.io", company_domain="acme.io",
+                first_name="John", last_name="Smith"),
+            rec("crm_contacts", "2", email="jsmith@acme.io", company_domain="acme.io",
+                first_name="John", last_name="Smith"),
+            rec("support_tickets", "t1", company="Acme", first_name="John", last_name="Smith"),
+        ],
+        spec,
+        region="US",
+    )  # fmt: skip
+    assert not together(result, "crm_contacts:1", "crm_contacts:2")

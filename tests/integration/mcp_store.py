@@ -35,7 +35,9 @@ def _prov(system: str, feed: str, record_id: str, age: timedelta | None) -> Prov
     return Provenance(system, feed, record_id, AS_OF - age if age is not None else None)
 
 
-def _won(name: str, value: AttrValue, prov: Provenance, *alternates: Candidate) -> ReconciledAttribute:
+def _won(
+    name: str, value: AttrValue, prov: Provenance, *alternates: Candidate
+) -> ReconciledAttribute:
     return ReconciledAttribute(
         name, "source_priority", "resolved", Candidate(value, prov), alternates=alternates
     )
@@ -65,9 +67,7 @@ def ready_customer() -> ResolvedCustomer:
         "first_name": _won("first_name", "Ada", crm),
         "last_name": _won("last_name", "Lovelace", crm),
         "company": _won("company", "Analytical Engines", bill),
-        "email": _won(
-            "email", "ada@engines.example", crm, Candidate("ADA@old.example", mkt)
-        ),
+        "email": _won("email", "ada@engines.example", crm, Candidate("ADA@old.example", mkt)),
         "phone": _won("phone", "+14155550100", crm),
         "billing_account_id": _won("billing_account_id", "BA-1", bill),
         "crm_id": _won("crm_id", "003A", crm),

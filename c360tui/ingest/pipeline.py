@@ -7,6 +7,7 @@ store untouched. Bad rows are quarantined; every row read is either accepted or 
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -161,7 +162,7 @@ def ingest(
             validate_file(job.feed, job.path)
 
     total_bytes = sum(job.path.stat().st_size for job in jobs)
-    batch = store.begin_batch([str(job.path) for job in jobs], started_at=now)
+    batch = _begin_batch(store, [str(job.path) for job in jobs], now)
     quarantined: list[QuarantinedRow] = []
     counts: dict[tuple[str, str], FeedCount] = {}
 
@@ -236,20 +237,32 @@ def ingest(
     summary.timings["write"] = summary.timings["reconcile+write"] - summary.timings.get(
         "reconcile", 0.0
     )
-    store.finish_batch(
-        batch,
-        read=summary.read,
-        accepted=summary.accepted,
-        quarantined=summary.quarantined,
-        new_records=summary.new,
-        finished_at=now,
-    )
+    if batch is not None:
+        store.finish_batch(
+            batch,
+            read=summary.read,
+            accepted=summary.accepted,
+            quarantined=summary.quarantined,
+            new_records=summary.new,
+            finished_at=now,
+        )
     summary.records = len(by_key)
     summary.customers = written.customers
     summary.merges = written.merges
     summary.held = resolution.stats.held
     summary.conflicts = written.conflicted_attributes
     return summary
+
+
+def _begin_batch(store: Store, files: list[str], now: datetime) -> int | None:
+    """Record the run in the store's batch table; None if the store refuses the row.
+
+    The batch row is bookkeeping only, so an integrity error there must not stop an ingest.
+    """
+    try:
+        return store.begin_batch(files, started_at=now)
+    except sqlite3.IntegrityError:
+        return None
 
 
 def _raw(record: SourceRecord) -> str:

@@ -17,12 +17,14 @@ from datetime import datetime
 
 from c360tui.sample import traps
 from c360tui.sample.clock import DAY, Clock
-from c360tui.sample.feeds import FEEDS, FILES, Feeds, Row
+from c360tui.sample.feeds import Feeds, Row
+from c360tui.sample.layout import FEEDS, FILES
 from c360tui.sample.model import Person, World
 from c360tui.sample.rand import Rand
 
 CHUNK_SIZE = 5_000
-_PLAIN_JSON = re.compile(r'[^"\\\x00-\x1f\x7f\u2028\u2029]*')
+_JSON = json.JSONEncoder(ensure_ascii=False)
+_NEEDS_QUOTES = re.compile('["\r\n]')
 _NAMESAKE_AT_SWITCHBOARD = 0.3  # switchboard company: one person shares a colleague's name
 _clocks: dict[int, Clock] = {}
 
@@ -112,30 +114,17 @@ def _run_chunk(task: ChunkTask) -> ChunkResult:
     return _render(task, feeds, people_rows, companies, quarantine)
 
 
-def json_line(record: dict[str, object]) -> str:
-    """One JSON object on one line, as `json.dumps` writes it, for the generator's own values.
+def csv_line(cells: list[str]) -> str:
+    """One CSV record as `csv.writer` writes it (minimal quoting), without its per-row cost.
 
-    Strings are escaped by `json.dumps` only when they hold a quote, backslash or control
-    character; the generator's strings almost never do, and this runs once per marketing row.
+    Most rows need no quoting at all; only those are joined directly, the rest go through csv.
     """
-    parts = []
-    for key, value in record.items():
-        if value is None:
-            text = "null"
-        elif value is True:
-            text = "true"
-        elif value is False:
-            text = "false"
-        elif isinstance(value, str):
-            text = (
-                f'"{value}"'
-                if _PLAIN_JSON.fullmatch(value)
-                else json.dumps(value, ensure_ascii=False)
-            )
-        else:
-            text = str(value)
-        parts.append(f'"{key}": {text}')
-    return "{" + ", ".join(parts) + "}"
+    line = ",".join(cells)
+    if len(cells) > 1 and line.count(",") == len(cells) - 1 and not _NEEDS_QUOTES.search(line):
+        return line + "\n"
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(cells)
+    return buffer.getvalue()
 
 
 def _person_row(p: Person) -> list[str]:
@@ -201,37 +190,31 @@ def _render(
 ) -> ChunkResult:
     texts: dict[str, str] = {}
     counts: dict[str, int] = {}
-    records = io.StringIO()
-    records_out = csv.writer(records, lineterminator="\n")
+    records: list[str] = []
     for feed in FEEDS:
         rows = feeds.rows[feed]
-        buffer = io.StringIO()
-        out = csv.writer(buffer, lineterminator="\n")
+        lines: list[str] = []
         for key, row in rows:
             if isinstance(row, str):
-                buffer.write(row + "\n")
+                lines.append(row + "\n")
                 continue
             if isinstance(row, dict):
-                buffer.write(json_line(row) + "\n")
+                lines.append(_JSON.encode(row) + "\n")
                 record_id = str(row["id"])
             else:
-                out.writerow(row)
+                lines.append(csv_line(row))
                 record_id = row[0]
             if task.truth and not key.startswith("BAD:"):
-                records_out.writerow((feed, record_id, key))
-        texts[FILES[feed]] = buffer.getvalue()
+                records.append(f"{feed},{record_id},{key}\n")
+        texts[FILES[feed]] = "".join(lines)
         counts[FILES[feed]] = len(rows)
     if task.truth:
-        texts["ground_truth/records.csv"] = records.getvalue()
-        values = io.StringIO()
-        csv.writer(values, lineterminator="\n").writerows(
-            (key, attribute, value, expect, trap)
+        texts["ground_truth/records.csv"] = "".join(records)
+        texts["ground_truth/values.csv"] = "".join(
+            csv_line([key, attribute, value, expect, trap])
             for (key, attribute, trap), (value, expect) in feeds.values.items()
         )
-        texts["ground_truth/values.csv"] = values.getvalue()
-        people = io.StringIO()
-        csv.writer(people, lineterminator="\n").writerows(people_rows)
-        texts["ground_truth/people.csv"] = people.getvalue()
+        texts["ground_truth/people.csv"] = "".join(map(csv_line, people_rows))
         counts["ground_truth/values.csv"] = len(feeds.values)
         counts["ground_truth/people.csv"] = len(people_rows)
         counts["ground_truth/records.csv"] = sum(counts[FILES[f]] for f in FEEDS) - len(quarantine)

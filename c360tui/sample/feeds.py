@@ -11,104 +11,11 @@ from dataclasses import dataclass, field
 
 from c360tui.sample import names, traps
 from c360tui.sample.clock import DAY, Clock
+from c360tui.sample.layout import FEEDS
 from c360tui.sample.model import TZ_OFFSET, Person
 from c360tui.sample.phones import Phone, format_phone, phone_for_slot, transpose
 from c360tui.sample.rand import Rand, cumulative
 
-FEEDS = (
-    "crm_contacts", "crm_leads", "billing_accounts", "support_tickets", "marketing_contacts",
-    "product_usage",
-)  # fmt: skip
-# Header of each feed, in the order the generator writes its cells.
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "crm_contacts": (
-        "contact_id",
-        "first_name",
-        "last_name",
-        "email",
-        "phone",
-        "title",
-        "account_name",
-        "website",
-        "owner",
-        "lead_source",
-        "status",
-        "do_not_call",
-        "plan",
-        "time_zone",
-        "last_activity",
-        "last_modified",
-    ),
-    "crm_leads": (
-        "Lead ID",
-        "First Name",
-        "Last Name",
-        "Email",
-        "Phone",
-        "Company",
-        "Title",
-        "Lead Source",
-        "Status",
-        "Owner",
-        "Do Not Call",
-        "Last Modified",
-    ),
-    "billing_accounts": (
-        "account_number",
-        "contact_first",
-        "contact_last",
-        "billing_email",
-        "billing_phone",
-        "company_name",
-        "plan",
-        "arr",
-        "payment_status",
-        "renewal_date",
-        "billing_address",
-        "updated",
-    ),
-    "support_tickets": (
-        "ticket_id",
-        "requester_email",
-        "requester_phone",
-        "requester_first_name",
-        "requester_last_name",
-        "organization",
-        "subject",
-        "severity",
-        "status",
-        "created_at",
-        "sla_due_at",
-        "csat",
-        "escalated",
-        "updated_at",
-    ),
-    "marketing_contacts": (
-        "id",
-        "email",
-        "phone",
-        "first_name",
-        "last_name",
-        "company",
-        "intent_score",
-        "last_touch_at",
-        "web_visits_30d",
-        "unsubscribed",
-        "timezone",
-        "updated_at",
-    ),
-    "product_usage": (
-        "user_id",
-        "user_email",
-        "account_domain",
-        "weekly_active_minutes",
-        "last_login_at",
-        "seats_used",
-    ),
-}
-FILES: dict[str, str] = {
-    feed: f"{feed}.jsonl" if feed == "marketing_contacts" else f"{feed}.csv" for feed in FEEDS
-}
 _ROLE_LOCALS = ("billing", "ap", "accounts", "finance", "invoices")
 _SEVERITIES = ("sev1", "sev2", "sev3", "sev4")
 _SEV_CUM = cumulative((5, 15, 50, 30))

@@ -14,6 +14,7 @@ from c360tui.sample.rand import Rand, cumulative
 
 _PREFIX, _CORE, _DESC = names.COMPANY_PREFIX, names.COMPANY_CORE, names.COMPANY_DESCRIPTOR
 _NAME_SPACE = len(_PREFIX) * len(_CORE) * len(_DESC)
+_SLUG = {part: names.ascii_slug(part) for part in (*_PREFIX, *_CORE, *_DESC)}
 _NAME_MULT = 104_729  # prime, coprime with the name space: scatters neighbouring indices
 
 # Company size (people) and its weight: most are small, a few are large.
@@ -105,7 +106,8 @@ def company_name(index: int) -> tuple[str, str]:
         else (f"{prefix}{core.lower()}" if k % 3 == 0 else f"{prefix} {core}")
     )
     base = f"{head} {desc}" if desc else head
-    stem = names.ascii_slug(base) + (str(cycle + 1) if cycle else "")
+    slug = _SLUG[prefix] + ("" if prefix == core else _SLUG[core]) + _SLUG[desc]
+    stem = slug + (str(cycle + 1) if cycle else "")
     return base, stem
 
 

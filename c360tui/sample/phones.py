@@ -88,8 +88,7 @@ DE_EXCHANGES: dict[int, tuple[str, ...]] = {
 AREAS: dict[str, tuple[Area, ...]] = {"US": US_AREAS, "UK": UK_AREAS, "DE": DE_AREAS}
 COUNTRY_CODE: dict[str, str] = {"US": "1", "UK": "44", "DE": "49"}
 _BODY = 10_000
-_MULT = 7919  # coprime with 10,000: (q * _MULT) % _BODY scrambles the line digits
-_MULT_INV = pow(_MULT, -1, _BODY)
+_MULT = 185_407  # coprime with every block size (areas x 10,000): scatters the slots
 _SHIFT = 1234
 
 
@@ -114,27 +113,34 @@ def _exchanges(country: str, area: str) -> tuple[str, ...]:
 
 
 def phone_for_slot(slot: int, country: str) -> Phone:
-    """The number issued to `slot` in `country` (distinct slots get distinct numbers)."""
+    """The number issued to `slot` in `country` (distinct slots get distinct numbers).
+
+    Slots fill one exchange across all areas before the next (555 first in the US); inside an
+    exchange they are scattered so neighbouring slots get unrelated areas and lines.
+    """
     areas = AREAS[country]
-    area = areas[slot % len(areas)]
-    q = slot // len(areas)
+    block_size = len(areas) * _BODY
+    block, offset = divmod(slot, block_size)
+    scattered = (offset * _MULT + _SHIFT) % block_size
+    area = areas[scattered % len(areas)]
     exchanges = _exchanges(country, area.code)
-    exchange = exchanges[(q // _BODY) % len(exchanges)]
-    line = ((q % _BODY) * _MULT + _SHIFT) % _BODY
-    return Phone(country, area.code, exchange, f"{line:04d}")
+    exchange = exchanges[block % len(exchanges)]
+    return Phone(country, area.code, exchange, f"{scattered // len(areas):04d}")
 
 
 def slot_of(phone: Phone) -> int | None:
     """The slot that issues `phone`, or None when no slot would (the inverse of phone_for_slot)."""
     areas = AREAS[phone.country]
     codes = [a.code for a in areas]
-    if phone.area not in codes or not phone.line.isdigit():
+    if phone.area not in codes or not phone.line.isdigit() or len(phone.line) != 4:
         return None
     exchanges = _exchanges(phone.country, phone.area)
     if phone.exchange not in exchanges:
         return None
-    q = exchanges.index(phone.exchange) * _BODY + (int(phone.line) - _SHIFT) * _MULT_INV % _BODY
-    return q * len(areas) + codes.index(phone.area)
+    block_size = len(areas) * _BODY
+    scattered = int(phone.line) * len(areas) + codes.index(phone.area)
+    offset = (scattered - _SHIFT) * pow(_MULT, -1, block_size) % block_size
+    return exchanges.index(phone.exchange) * block_size + offset
 
 
 def area_of(phone: Phone) -> Area:

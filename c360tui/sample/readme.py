@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from c360tui.sample.feeds import FILES
-from c360tui.sample.traps import DESCRIPTIONS
+from c360tui.sample.layout import FILES
+from c360tui.sample.names import NICKNAMES
+from c360tui.sample.traps import DESCRIPTIONS, JUNK_EMAILS, JUNK_PHONES
 
 if TYPE_CHECKING:
     from c360tui.sample.writer import SampleOptions, SampleSummary
@@ -88,6 +89,14 @@ def render_readme(options: SampleOptions, summary: SampleSummary) -> str:
         "Counts are of rows unless the text says people or numbers. Every row keeps at least "
         "one identifier that links it to the person's CRM row exactly once normalised (their "
         "own email in any casing, or their own direct phone in any format).",
+        "",
+        "Junk values used: emails "
+        + ", ".join(f"`{v}`" for v in sorted(set(JUNK_EMAILS)))
+        + "; phones "
+        + ", ".join(f"`{v}`" for v in sorted(set(JUNK_PHONES)))
+        + ". Nicknames used (canonical -> nicknames): "
+        + "; ".join(f"{name} -> {'/'.join(nicks)}" for name, nicks in NICKNAMES.items())
+        + ".",
         "",
         "## Expected quarantine",
         "",

@@ -19,7 +19,7 @@ from typing import BinaryIO
 
 from c360tui.errors import C360Error
 from c360tui.sample.chunk import CHUNK_SIZE, ChunkResult, ChunkTask, run_chunk
-from c360tui.sample.feeds import COLUMNS, FEEDS, FILES
+from c360tui.sample.layout import COLUMNS, FEEDS, FILES
 from c360tui.sample.readme import render_readme
 
 DEFAULT_AS_OF = "2026-11-30T15:00:00Z"

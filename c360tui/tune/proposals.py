@@ -1,0 +1,173 @@
+"""What the telemetry suggests changing in one view spec: pure, from metrics and the parsed spec.
+
+- **demote**: a ranked signal above the fold, shown at least `min_shown` times and never expanded,
+  asked why about or flagged, moves just below the fold. Signals the recommendation rules read
+  are kept: they decide the case whether or not anyone clicks them.
+- **promote**: the signals below the fold people open most (expanded or asked why about, at
+  least `min_opens` times; ranked ones or detail-section fields) take the freed places; a detail
+  field that earns its place becomes a ranked signal. A demotion with no field to take its place
+  shrinks the fold. Flags do not promote: a value flagged wrong is a trust leak, not interest.
+- **trust leak**: a field flagged wrong, or overridden while untrusted, gets a comment naming the
+  counts and the source systems, for the data owner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from c360tui.core.view_spec import ViewSpec
+from c360tui.metrics.compute import FieldAttention, FlagLeak, Metrics, OverrideLeak
+
+MIN_SHOWN = 20
+MIN_OPENS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """One proposed change with its evidence, as a sentence for the lead."""
+
+    view: str
+    kind: str  # demote | promote | leak
+    field: str
+    summary: str
+
+
+@dataclass(slots=True)
+class ViewPlan:
+    """The target shape of one view spec: ranked order, fold, fields promoted, comments."""
+
+    view: str
+    ranked: list[str]
+    above_fold: int
+    promoted: dict[str, str] = field(default_factory=dict)  # detail field -> its old section
+    comments: dict[str, list[str]] = field(default_factory=dict)  # field -> "# tune: ..." lines
+    proposals: list[Proposal] = field(default_factory=list)
+
+    @property
+    def changes_layout(self) -> bool:
+        return any(p.kind != "leak" for p in self.proposals)
+
+
+def opens(a: FieldAttention) -> int:
+    """How often people opened a field's detail: expanded it or asked why."""
+    return a.expanded + a.why
+
+
+def _note(plan: ViewPlan, kind: str, name: str, summary: str, evidence: str) -> None:
+    """Record a proposal and put its evidence beside the field in the diff."""
+    plan.proposals.append(Proposal(plan.view, kind, name, f"{plan.view}: {summary} ({evidence})"))
+    plan.comments.setdefault(name, []).append(f"# tune: {kind}d: {evidence}")
+
+
+def plan_view(
+    spec: ViewSpec,
+    metrics: Metrics,
+    *,
+    min_shown: int = MIN_SHOWN,
+    min_opens: int = MIN_OPENS,
+) -> ViewPlan:
+    """The changes the metrics support for one view spec (no change: an empty plan)."""
+    attention = {a.field: a for a in metrics.field_attention if a.view == spec.name}
+    ranked = [s.id for s in spec.signals]
+    plan = ViewPlan(spec.name, list(ranked), spec.above_fold)
+    rule_signals = set(spec.rule_signals())
+    demote = [
+        s
+        for s in ranked[: spec.above_fold]
+        if s not in rule_signals
+        and (a := attention.get(s)) is not None
+        and a.above_fold >= min_shown
+        and a.touched == 0
+    ]
+    section_of = {s.id: section.id for section in spec.sections for s in section.signals}
+    below = ranked[spec.above_fold :] + list(section_of)
+    candidates = sorted(
+        (s for s in below if (a := attention.get(s)) is not None and opens(a) >= min_opens),
+        key=lambda s: (-opens(attention[s]), s in section_of, s),
+    )
+    order = list(ranked)
+    for name in reversed(demote):  # the lowest-placed demotion first, so places stay put
+        a = attention[name]
+        evidence = (
+            f"shown {a.above_fold} times above the fold, never expanded, asked why or flagged"
+        )
+        order.remove(name)
+        if candidates:
+            incoming = candidates.pop(0)
+            if incoming in order:
+                order.remove(incoming)
+            order.insert(ranked.index(name), incoming)
+            order.insert(plan.above_fold, name)
+            _note(plan, "demote", name, f"demote {name} below the fold", evidence)
+            _promote(plan, incoming, attention[incoming], section_of)
+        elif plan.above_fold > 1:
+            plan.above_fold -= 1
+            order.insert(plan.above_fold, name)
+            summary = (
+                f"demote {name} below the fold and show {plan.above_fold} signals above it, "
+                f"not {plan.above_fold + 1}"
+            )
+            _note(plan, "demote", name, summary, evidence)
+        else:
+            order.insert(ranked.index(name), name)
+    for name in candidates:  # detail fields still earning a place become ranked, below the fold
+        if name in section_of and name not in plan.promoted:
+            order.append(name)
+            _promote(plan, name, attention[name], section_of)
+    plan.ranked = order
+    _leak_comments(plan, metrics.flag_leaks, metrics.override_leaks, set(ranked) | set(section_of))
+    return plan
+
+
+def _promote(plan: ViewPlan, name: str, a: FieldAttention, section_of: dict[str, str]) -> None:
+    evidence = f"opened {opens(a)} times in {a.shown} views: expanded {a.expanded}, why {a.why}"
+    if name in section_of:
+        plan.promoted[name] = section_of[name]
+        where = f"from section {section_of[name]} to a ranked signal"
+        evidence += f"; section {section_of[name]} opened {a.section_opens} times"
+    else:
+        where = "into the fold"
+    _note(plan, "promote", name, f"promote {name} {where}", evidence)
+
+
+def _leak_comments(
+    plan: ViewPlan,
+    flags: Iterable[FlagLeak],
+    overrides: Iterable[OverrideLeak],
+    known: set[str],
+) -> None:
+    """A comment on each field with flags or untrusted overrides, naming counts and sources."""
+    flagged: dict[str, list[FlagLeak]] = {}
+    for leak in flags:
+        if leak.view == plan.view and leak.field in known:
+            flagged.setdefault(leak.field, []).append(leak)
+    overridden: dict[str, list[OverrideLeak]] = {}
+    for o in overrides:
+        if o.view == plan.view and o.field in known:
+            overridden.setdefault(o.field, []).append(o)
+    for name in sorted(set(flagged) | set(overridden)):
+        lines = []
+        parts = []
+        if name in flagged:
+            total = sum(f.flags for f in flagged[name])
+            sources = ", ".join(
+                f"{f.source or 'no single source'} {f.flags}" for f in flagged[name]
+            )
+            lines.append(f"# tune: flagged wrong {total} times by source: {sources}")
+            parts.append(f"flagged wrong {total} times ({sources})")
+        for o in overridden.get(name, []):
+            lines.append(
+                f"# tune: {o.overrides} of {o.actions} actions overrode the recommendation "
+                f"while {name} was {o.trust}"
+            )
+            parts.append(f"{o.overrides}/{o.actions} overrides while {o.trust}")
+        plan.comments.setdefault(name, []).extend(lines)
+        plan.proposals.append(
+            Proposal(
+                plan.view,
+                "leak",
+                name,
+                f"{plan.view}: trust leak on {name} for its data owner: {'; '.join(parts)}",
+            )
+        )

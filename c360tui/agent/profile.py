@@ -3,8 +3,9 @@
 Each attribute is an object holding its value beside its trust state, provenance, age, budget,
 freshness and the values that lost (alternates) or disagree (contenders): a value is never
 handed out bare. A conflicted attribute has `value` null and its `contenders`; a missing one
-has `value` null. Budgets come from a view spec when one is given; without one an attribute
-has no budget and its freshness is "unknown" (its age is still given).
+(read by the view, held by no source) has `value` null; other catalogue attributes no source
+has are only named, in `missing`. Budgets come from a view spec when one is given; without one
+an attribute has no budget and its freshness is "unknown" (its age is still given).
 
 Pure: no I/O, time is passed in.
 """
@@ -116,6 +117,9 @@ class CustomerProfile(_Frozen):
     not_usable: list[str] = Field(
         description="Names of attributes an agent must not act on (not trusted, or flagged)."
     )
+    missing: list[str] = Field(
+        description="Catalogue attributes no source has for this customer (not listed above)."
+    )
     collections: dict[str, list[ProfileItem]]
     identity: ProfileIdentity
 
@@ -129,14 +133,17 @@ def build_profile(
 ) -> CustomerProfile:
     """The profile of `customer` as of `now` (timezone-aware).
 
-    With `sources`, attributes come in catalogue order and absent ones appear as missing; with
-    `view`, each attribute the view shows gets that signal's budget (the tightest, if several).
+    Attributes are the customer's own plus any the view reads (missing ones with trust
+    "missing"), in catalogue order when `sources` is given; catalogue attributes no source has
+    are named in `missing`. With `view`, each attribute the view shows gets that signal's budget
+    (the tightest, if several).
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     budgets = _budgets(view)
     labels = {name: spec.label for name, spec in sources.attributes.items()} if sources else {}
-    names = _attribute_names(customer, sources, budgets)
+    catalogue = _catalogue(sources)
+    names = _attribute_names(customer, catalogue, budgets)
     attributes = {
         name: _attribute(
             name,
@@ -168,6 +175,7 @@ def build_profile(
         view=view.name if view else None,
         attributes=attributes,
         not_usable=[name for name, attr in attributes.items() if not attr.agent_usable],
+        missing=[name for name in catalogue if name not in attributes],
         collections=collections,
         identity=ProfileIdentity(
             records=[_ref(key) for key in customer.records],
@@ -194,18 +202,20 @@ def _budgets(view: ViewSpec | None) -> dict[str, tuple[str, timedelta]]:
     return budgets
 
 
+def _catalogue(sources: SourcesSpec | None) -> list[str]:
+    """The catalogue's attribute names in file order, without collection items."""
+    if sources is None:
+        return []
+    return [name for name, spec in sources.attributes.items() if not spec.collection]
+
+
 def _attribute_names(
-    customer: ResolvedCustomer,
-    sources: SourcesSpec | None,
-    budgets: dict[str, tuple[str, timedelta]],
+    customer: ResolvedCustomer, catalogue: list[str], budgets: dict[str, tuple[str, timedelta]]
 ) -> list[str]:
-    """Catalogue attributes (minus collection items) in order, then any others the customer has."""
-    names: dict[str, None] = {}
-    if sources is not None:
-        names.update((n, None) for n, spec in sources.attributes.items() if not spec.collection)
-    names.update((n, None) for n in budgets)
-    names.update((n, None) for n in sorted(customer.attributes))
-    return list(names)
+    """The customer's attributes and those the view reads, in catalogue order, then the rest."""
+    shown = set(customer.attributes) | set(budgets)
+    names = [name for name in catalogue if name in shown]
+    return names + sorted(shown - set(names))
 
 
 def _attribute(

@@ -147,18 +147,9 @@ class AgentService:
         ids = [c.customer_id for c in candidates]
         self._offered.update(ids)
         self._record(lambda: Search.of_query(self.ctx, text, ids))
-        exact = [c for c in candidates if c.score >= 1.0]
-        if not candidates:
-            note = "No customer matches; try another identifier. Never guess a customer id."
-        elif len({c.customer_id for c in exact}) == 1:
-            note = "One exact match on a key (email, phone or account id): use its customer_id."
-        else:
-            note = (
-                "No single exact match: confirm with the person which customer this is "
-                "(compare names and companies) before reading a view."
-            )
+        exact_ids = {c.customer_id for c in candidates if c.score >= 1.0}
         return FindResult(
-            candidates=candidates, exact=len({c.customer_id for c in exact}) == 1, note=note
+            candidates=candidates, exact=len(exact_ids) == 1, note=_find_note(candidates, exact_ids)
         )
 
     def list_views(self) -> ViewList:
@@ -272,6 +263,24 @@ class AgentService:
             return False
         self.recorder.record(event)
         return True
+
+
+def _find_note(candidates: list[CustomerCandidate], exact_ids: set[str]) -> str:
+    """What the agent should do with these candidates, in one sentence."""
+    if not candidates:
+        return "No customer matches; try another identifier. Never guess a customer id."
+    if len(exact_ids) == 1:
+        return "One exact match on an identifying key (email, phone, account id): use its id."
+    if len({c.customer_id for c in candidates}) == 1:
+        field = candidates[0].matched_field
+        return (
+            f"One candidate, matched by {field} only, not by an identifying key: confirm with "
+            "the person (e.g. their email or phone) before reading a view."
+        )
+    return (
+        f"{len(candidates)} candidates and no single exact match: ask the person which one "
+        "they are (compare names and companies); never pick one yourself."
+    )
 
 
 def _text_arg(value: object, name: str, limit: int) -> str:

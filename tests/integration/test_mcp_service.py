@@ -70,7 +70,7 @@ def test_a_shared_first_name_is_not_an_exact_match(service: AgentService) -> Non
     found = service.find_customers("Ada")
     assert not found.exact
     assert {c.customer_id for c in found.candidates} == {READY, TWIN}
-    assert "confirm" in found.note
+    assert "ask the person which one" in found.note
 
 
 def test_the_view_is_the_one_the_support_screen_builds(service: AgentService) -> None:

@@ -117,3 +117,13 @@ def test_schema_command_writes_and_checks(tmp_path: Path) -> None:
     ]
     fresh = runner.invoke(app, ["schema", "--out", str(tmp_path), "--check"])
     assert fresh.exit_code == 0 and "up to date" in fresh.output
+
+
+def test_the_documented_examples_follow_the_schemas() -> None:
+    text = (ROOT / "docs" / "agent-contract.md").read_text(encoding="utf-8")
+    blocks = [b.split("\n```", 1)[0] for b in text.split("```json\n")[1:]]
+    documents = [json.loads(b) for b in blocks if b.startswith('{\n  "schema_version"')]
+    view, profile = documents
+    jsonschema.validate(view, committed("decision_view"))
+    jsonschema.validate(profile, committed("customer_profile"))
+    assert view["agent"]["ready"] is False and profile["attributes"]["phone"]["value"] is None

@@ -124,15 +124,26 @@ def test_value_keeps_its_provenance_and_losing_values() -> None:
     ]
 
 
-def test_unverified_flagged_and_missing_attributes_are_not_usable() -> None:
+def test_unverified_and_flagged_attributes_are_not_usable() -> None:
     profile = build_profile(customer(flagged={"arr"}), NOW, sources=SOURCES)
-    plan, arr, dob = (profile.attributes[n] for n in ("plan", "arr", "dob"))
+    plan, arr = profile.attributes["plan"], profile.attributes["arr"]
     assert (plan.value, plan.trust, plan.agent_usable) == ("enterprise", "unverified", False)
     assert (arr.trust, arr.flagged, arr.agent_usable) == ("trusted", True, False)
     assert "flagged as wrong" in arr.reason
-    assert (dob.value, dob.trust, dob.label) == (None, "missing", "Date of birth")
-    assert {"phone", "plan", "arr", "dob"} <= set(profile.not_usable)
+    assert {"phone", "plan", "arr"} <= set(profile.not_usable)
     assert "email" not in profile.not_usable
+
+
+def test_an_attribute_the_view_reads_but_no_source_has_is_missing() -> None:
+    held = customer()
+    del held.attributes["arr"]
+    profile = build_profile(held, NOW, view=SUPPORT, sources=SOURCES)
+    arr = profile.attributes["arr"]
+    assert (arr.value, arr.trust, arr.label, arr.budget) == (None, "missing", "ARR", "90d")
+    assert "arr" in profile.not_usable
+    # catalogue attributes nobody reads and no source has are only named
+    assert "dob" in profile.missing and "dob" not in profile.attributes
+    assert "arr" not in profile.missing
 
 
 def test_every_attribute_carries_its_value_beside_trust_and_provenance() -> None:

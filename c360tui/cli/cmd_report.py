@@ -94,6 +94,24 @@ def rich_table(table: Table) -> RichTable:
     return out
 
 
+def per_view(table: Table) -> list[Table]:
+    """Field attention as one narrower table per view (the view in the title, not a column)."""
+    from c360tui.metrics.export import Table
+
+    if table.key != "field_attention":
+        return [table]
+    views = sorted({str(row[0]) for row in table.rows})
+    return [
+        Table(
+            table.key,
+            f"{table.title}: {view}",
+            table.columns[1:],
+            tuple(row[1:] for row in table.rows if row[0] == view),
+        )
+        for view in views
+    ]
+
+
 def _about(paths: list[Path], since: date | None, role: str | None) -> dict[str, Any]:
     return {
         "telemetry": [str(p) for p in paths],
@@ -149,7 +167,8 @@ def report_command(
         return
     for table in sections:
         if table.rows:
-            console.print(rich_table(table))
+            for part in per_view(table):
+                console.print(rich_table(part))
         else:
             console.print(Text(f"{table.title}: none"))
 

@@ -29,6 +29,7 @@ from c360tui.core.customer import (
     ResolvedCustomer,
 )
 from c360tui.core.records import AttrValue, RecordKey
+from c360tui.errors import C360Error
 from c360tui.store import Store, open_store
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -337,9 +338,15 @@ def query_sets(n: int, count: int, seed: int = 99) -> dict[str, list[str]]:
 def run(n: int, count: int, rebuild: bool) -> None:
     DATA.mkdir(parents=True, exist_ok=True)
     path = DATA / f"search_{n}.db"
-    if rebuild or not path.exists():
+    store: Store | None = None
+    if not rebuild:
+        try:
+            store = open_store(path, create=False)
+        except C360Error:  # absent, or made by another schema version
+            store = None
+    if store is None:
         build(path, n)
-    store: Store = open_store(path, create=False)
+        store = open_store(path, create=False)
     print(f"store {path} ({path.stat().st_size / 2**20:.0f} MiB), {count} queries per kind")
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     for kind, queries in query_sets(n, count).items():

@@ -7,7 +7,7 @@ json writes the same documents otherwise.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -66,74 +66,59 @@ def load_time(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
-def _candidates(candidates: Sequence[Candidate]) -> list[list[Any]] | None:
-    if not candidates:
-        return None
-    return [
-        [
-            c.value,
-            c.provenance.system,
-            c.provenance.feed,
-            c.provenance.record_id,
-            dump_time(c.provenance.observed_at),
-        ]
-        for c in candidates
-    ]
-
-
-def _load_candidates(rows: list[list[Any]] | None) -> tuple[Candidate, ...]:
-    if not rows:
-        return ()
-    return tuple(
-        Candidate(value, Provenance(system, feed, record_id, load_time(observed)))
-        for value, system, feed, record_id, observed in rows
-    )
-
-
 def attributes_doc(
-    attributes: Sequence[ReconciledAttribute],
-) -> tuple[list[list[Any]], dict[str, AttrValue], int]:
-    """(the `profile.attributes` document, the winners map, how many are conflicted)."""
-    doc: list[list[Any]] = []
+    attributes: Iterable[ReconciledAttribute],
+) -> tuple[dict[str, list[list[Any]]], dict[str, AttrValue], int]:
+    """(the `profile.attributes` document, the winners map, how many are conflicted).
+
+    Provenance is listed once under "p" and referred to by index, because most of a customer's
+    values come from a handful of records: it keeps the documents (and the disk writes) small.
+    """
+    sources: list[list[Any]] = []
+    index: dict[tuple[str, str, str, datetime | None], int] = {}
+
+    def ref(prov: Provenance) -> int:
+        key = (prov.system, prov.feed, prov.record_id, prov.observed_at)
+        found = index.get(key)
+        if found is None:
+            found = index[key] = len(sources)
+            sources.append([prov.system, prov.feed, prov.record_id, dump_time(prov.observed_at)])
+        return found
+
+    rows: list[list[Any]] = []
     winners: dict[str, AttrValue] = {}
     conflicted = 0
     for attr in attributes:
         win = attr.winner
         if win is None:
-            value = system = feed = record_id = observed = None
+            value, source = None, None
             conflicted += attr.status == "conflicted"
         else:
             value = winners[attr.name] = win.value
-            prov = win.provenance
-            system, feed, record_id = prov.system, prov.feed, prov.record_id
-            observed = dump_time(prov.observed_at)
-        doc.append(
-            [
-                attr.name,
-                attr.status,
-                attr.rule,
-                value,
-                system,
-                feed,
-                record_id,
-                observed,
-                _candidates(attr.alternates) if attr.alternates else None,
-                _candidates(attr.contenders) if attr.contenders else None,
-                attr.reason,
-            ]
+            source = ref(win.provenance)
+        alternates = [[c.value, ref(c.provenance)] for c in attr.alternates] or None
+        contenders = [[c.value, ref(c.provenance)] for c in attr.contenders] or None
+        rows.append(
+            [attr.name, attr.status, attr.rule, value, source, alternates, contenders, attr.reason]
         )
-    return doc, winners, conflicted
+    return {"p": sources, "a": rows}, winners, conflicted
 
 
 def load_attributes(text: str) -> dict[str, ReconciledAttribute]:
+    doc = load_json(text)
+    sources = [
+        Provenance(system, feed, record_id, load_time(observed))
+        for system, feed, record_id, observed in doc["p"]
+    ]
+
+    def candidates(rows: list[list[Any]] | None) -> tuple[Candidate, ...]:
+        return tuple(Candidate(value, sources[i]) for value, i in rows) if rows else ()
+
     result: dict[str, ReconciledAttribute] = {}
-    for row in load_json(text):
-        name, status, rule, value, system, feed, record_id, observed, alts, cons, reason = row
-        winner = None
-        if system is not None:
-            winner = Candidate(value, Provenance(system, feed, record_id, load_time(observed)))
+    for name, status, rule, value, source, alternates, contenders, reason in doc["a"]:
+        winner = Candidate(value, sources[source]) if source is not None else None
         result[name] = ReconciledAttribute(
-            name, rule, status, winner, _load_candidates(alts), _load_candidates(cons), reason
+            name, rule, status, winner, candidates(alternates), candidates(contenders), reason
         )
     return result
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from c360tui.errors import C360Error
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # WAL lets readers (the screens) and the writer (ingest) share the file; NORMAL is durable across
 # application crashes and fast. Foreign keys are not declared, so bulk writes never check them.

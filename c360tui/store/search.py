@@ -85,23 +85,6 @@ def _first_value(attribute: ReconciledAttribute | None) -> str:
     return ""
 
 
-def person_name(customer: ResolvedCustomer) -> str:
-    """First and last name joined, or "" when the customer has neither."""
-    attrs = customer.attributes
-    parts = (_first_value(attrs.get("first_name")), _first_value(attrs.get("last_name")))
-    return " ".join(part for part in parts if part)
-
-
-def display_fields(customer: ResolvedCustomer) -> tuple[str, str, str, str]:
-    """(display name, company, email, phone) as lists and search results show them."""
-    attrs = customer.attributes
-    name = person_name(customer)
-    email = _first_value(attrs.get("email"))
-    phone = _first_value(attrs.get("phone"))
-    company = _first_value(attrs.get("company"))
-    return name or email or customer.customer_id, company, email, phone
-
-
 IndexRows = tuple[
     tuple[int, str, str, str, str, str, int],  # the customer row
     list[tuple[str, str, int]],  # exact keys (kind, value, seq)

@@ -119,9 +119,10 @@ class ProfileRow(SQLModel, table=True):
 
     One row per customer (not one per attribute) because binding ~170 cells per customer made
     writing a million customers take minutes; a document per customer takes seconds.
-    - `attributes`: list of [name, status, rule, value, system, feed, record_id, observed_at,
-      alternates, contenders, reason]; value and provenance are null when there is no winner;
-      alternates/contenders are null or lists of [value, system, feed, record_id, observed_at].
+    - `attributes`: {"p": [[system, feed, record_id, observed_at], ...], "a": [[name, status,
+      rule, value, p, alternates, contenders, reason], ...]} where p indexes the "p" list (the
+      winner's provenance; value and p are null without a winner) and alternates/contenders are
+      null or lists of [value, p].
     - `winners`: {attribute: value} of the winners only, what queues filter and order on
       (`json_extract(winners, '$.lead_status')`).
     - `collections`: {name: [[values, system, feed, record_id, observed_at], ...]} or null.

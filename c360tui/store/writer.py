@@ -267,7 +267,7 @@ def _write_customers(
         keys.extend(k)
         terms.extend(t)
         fts.append(f)
-        doc, winners, conflicted = codec.attributes_doc(list(customer.attributes.values()))
+        doc, winners, conflicted = codec.attributes_doc(customer.attributes.values())
         counts[4] += conflicted
         profiles.append(
             (

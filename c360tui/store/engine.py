@@ -8,6 +8,8 @@ do not pay for them.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from c360tui.errors import C360Error
@@ -53,6 +55,11 @@ def connect(path: Path, *, create: bool) -> sqlite3.Connection:
         _check_or_create(conn, path)
         for pragma in _PRAGMAS:
             conn.execute(pragma)
+    except sqlite3.OperationalError as error:
+        conn.close()
+        raise C360Error(
+            f"{path} cannot be opened right now ({error}); wait for the running ingest to finish."
+        ) from None
     except BaseException:
         conn.close()
         raise
@@ -63,6 +70,10 @@ def _check_or_create(conn: sqlite3.Connection, path: Path) -> None:
     """Create the schema in an empty database, or check the version of an existing one."""
     try:
         names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    except sqlite3.OperationalError as error:
+        raise C360Error(
+            f"{path} cannot be read right now ({error}); wait for the running ingest to finish."
+        ) from None
     except sqlite3.DatabaseError:
         raise C360Error(
             f"{path} is not a SQLite database; pass --db a new file or a c360 database."
@@ -81,6 +92,29 @@ def _check_or_create(conn: sqlite3.Connection, path: Path) -> None:
             f"{path} was made by schema version {found}; this c360 needs {SCHEMA_VERSION}; "
             "re-run `c360 ingest` into a new --db."
         )
+
+
+@contextmanager
+def bulk_journal(conn: sqlite3.Connection) -> Iterator[None]:
+    """Use a rollback journal instead of WAL for one bulk write, when nobody else has the file.
+
+    In WAL mode a transaction larger than the page cache appends every page it spills to the
+    WAL, and again each time it changes it (a million customers left a 5 GB WAL, then copied
+    it all into the database); with a rollback journal new pages go straight to the database.
+    The switch needs the only connection, so with a reader open the write stays in WAL.
+    """
+    conn.execute("PRAGMA busy_timeout=0")
+    try:
+        switched = conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0] == "delete"
+    except sqlite3.OperationalError:
+        switched = False
+    finally:
+        conn.execute("PRAGMA busy_timeout=5000")
+    try:
+        yield
+    finally:
+        if switched:
+            conn.execute("PRAGMA journal_mode=WAL")
 
 
 def create_schema(conn: sqlite3.Connection) -> None:

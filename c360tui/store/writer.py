@@ -109,7 +109,9 @@ def add_records(
         "record_id TEXT, system TEXT, updated_at TEXT, attributes TEXT, content_hash TEXT, "
         "file TEXT, line INTEGER)"
     )
-    with transaction(conn):
+    from c360tui.store.engine import bulk_journal
+
+    with bulk_journal(conn), transaction(conn):
         for chunk in _chunks(records):
             _add_chunk(conn, chunk, batch_id, result)
         conn.execute("DELETE FROM temp.incoming")
@@ -218,12 +220,12 @@ def write_resolved(
     Secondary indexes are dropped before loading and rebuilt after: building an index from
     sorted data is several times faster than maintaining it through millions of inserts.
     """
-    from c360tui.store.engine import index_ddl
+    from c360tui.store.engine import bulk_journal, index_ddl
     from c360tui.store.tables import FTS_DDL, RESOLVED_TABLES
 
     drops, creates = index_ddl(RESOLVED_TABLES)
     counts = [0, 0, 0, 0, 0]
-    with transaction(conn):
+    with bulk_journal(conn), transaction(conn):
         for statement in drops:
             conn.execute(statement)
         for table in RESOLVED_TABLES:
@@ -239,8 +241,6 @@ def write_resolved(
         except sqlite3.IntegrityError as error:
             raise ValueError(f"resolved state is inconsistent: {error}") from None
         conn.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
-    # Give the disk back: a full rewrite leaves a WAL as large as the data (no-op while read).
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return ResolvedSummary(*counts)
 
 

@@ -309,3 +309,16 @@ def test_queue_state_is_kept_per_view(store: Store) -> None:
     store.set_queue_state("sdr_call_now", "C-1", "worked", at=T2)
     assert store.queue_states("sdr_call_now") == {"C-1": ("worked", None)}
     assert store.queue_states("csm_at_risk") == {}
+
+
+def test_bulk_writes_leave_the_store_in_wal_mode_even_with_a_reader_open(tmp_path: Path) -> None:
+    path = tmp_path / "c360.db"
+    with open_store(path) as writer_store:
+        writer_store.write_resolved([resolved()])
+        assert writer_store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        with open_store(path, create=False) as reader:
+            writer_store.add_records([record("9", "z@x.example")])
+            writer_store.write_resolved([resolved(name="Grace")])
+            loaded = reader.load_customer("C-1")
+            assert loaded is not None and loaded.attributes["first_name"].value == "Grace"
+        assert writer_store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 
 from rapidfuzz import fuzz
 
-from c360tui.core.identity_spec import IdentitySpec, split_block_part
+from c360tui.core.identity_spec import DERIVED_INPUTS, IdentitySpec, split_block_part
 from c360tui.core.normalize import (
     canonical_first_name,
     company_domain_of_email,
@@ -66,55 +66,78 @@ class FieldTable:
         self.values: dict[str, Column] = {}
         self.raw: dict[str, Column] = {}
         attrs = [record.attributes for record in records]
-        junk_everywhere = {fold_text(value) for value in spec.junk.everywhere}
-        for name, kind in spec.fields.items():
-            junk = junk_everywhere | {fold_text(value) for value in spec.junk.fields.get(name, [])}
+        everywhere = {fold_text(value) for value in spec.junk.everywhere}
+        # plain fields first: the derived ones (full_name, company_domain) read their columns
+        order = sorted(spec.fields.items(), key=lambda item: item[1] in DERIVED_INPUTS)
+        for name, kind in order:
+            junk = everywhere | {fold_text(value) for value in spec.junk.fields.get(name, [])}
             self.raw[name] = raw = [_text(a.get(name)) for a in attrs]
             if kind == "full_name":
-                column = self._full_names(attrs, junk)
+                column = self._full_names(attrs, everywhere)
             else:
-                column = self._normalise(raw, _simple_normalizer(kind, region), junk)
+                column = _normalise(raw, _simple_normalizer(kind, region), junk)
                 if kind == "company_domain":
-                    self._fill_email_domains(column, attrs, junk)
+                    self._fill_email_domains(column, attrs, everywhere, spec)
             self.values[name] = column
-        self.person: Column = self._full_names(attrs, junk_everywhere)
+        self.person: Column = self._full_names(attrs, everywhere)
 
-    @staticmethod
-    def _normalise(raw: Column, normalizer: _Text, junk: set[str]) -> Column:
-        # junk is checked on the folded raw text and on the normalised value
-        normalised_junk = {n for n in (normalizer(value) for value in junk) if n is not None}
-        out: Column = []
-        for text in raw:
-            if text is None or fold_text(text) in junk:
-                out.append(None)
-                continue
-            value = normalizer(text)
-            out.append(None if value is None or value in normalised_junk else value)
-        return out
+    def _column_or(self, name: str, attrs: list[dict[str, AttrValue]], kind: str, junk: set[str],
+                   region: str) -> Column:  # fmt: skip
+        """An already-normalised column, or one normalised now for a field the spec lacks."""
+        if name in self.values:
+            return self.values[name]
+        raw = [_text(a.get(name)) for a in attrs]
+        return _normalise(raw, _simple_normalizer(kind, region), junk)
 
-    @staticmethod
     def _fill_email_domains(
-        column: Column, attrs: list[dict[str, AttrValue]], junk: set[str]
+        self, column: Column, attrs: list[dict[str, AttrValue]], junk: set[str], spec: IdentitySpec
     ) -> None:
+        """Fill missing company domains from company (non-freemail) email addresses."""
+        email_junk = junk | {fold_text(value) for value in spec.junk.fields.get("email", [])}
+        emails = self._column_or("email", attrs, "email", email_junk, "")
         for index, value in enumerate(column):
             if value is None:
-                email = _text(attrs[index].get("email"))
-                normalised = normalize_email(email) if email else None
-                if normalised and fold_text(normalised) not in junk:
-                    column[index] = company_domain_of_email(normalised)
+                email = emails[index]
+                if email is not None:
+                    column[index] = company_domain_of_email(email)
 
-    @staticmethod
-    def _full_names(attrs: list[dict[str, AttrValue]], junk: set[str]) -> Column:
+    def _full_names(self, attrs: list[dict[str, AttrValue]], junk: set[str]) -> Column:
+        """First name (nickname-mapped) and last name, folded; None when both are missing."""
+        firsts = self._column_or("first_name", attrs, "first_name", junk, "")
+        lasts = self._column_or("last_name", attrs, "name", junk, "")
         out: Column = []
-        for a in attrs:
-            first = _text(a.get("first_name"))
-            last = _text(a.get("last_name"))
-            parts = [
-                canonical_first_name(first) if first and fold_text(first) not in junk else "",
-                fold_name(last) if last and fold_text(last) not in junk else "",
-            ]
-            out.append(" ".join(p for p in parts if p) or None)
+        for first, last in zip(firsts, lasts, strict=True):
+            if first is None:
+                out.append(None if last is None else fold_name(last))
+            elif last is None:
+                out.append(canonical_first_name(first))
+            else:
+                out.append(f"{canonical_first_name(first)} {fold_name(last)}")
         return out
+
+
+def _normalise(raw: Column, normalizer: _Text, junk: set[str]) -> Column:
+    """Normalise a column, junk checked on the folded raw text and on the normalised value.
+
+    A memo keyed by the raw text makes repeated values (one person's many tickets) cost once.
+    """
+    memo: dict[str, str | None] = {}
+    normalised_junk = {n for n in (normalizer(value) for value in junk) if n is not None}
+    out: Column = []
+    append = out.append
+    for text in raw:
+        if text is None:
+            append(None)
+            continue
+        if text in memo:
+            append(memo[text])
+            continue
+        value = None if fold_text(text) in junk else normalizer(text)
+        if value in normalised_junk:
+            value = None
+        memo[text] = value
+        append(value)
+    return out
 
 
 def count_people(names: Sequence[str | None], limit: int) -> int:

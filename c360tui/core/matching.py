@@ -23,6 +23,7 @@ class RuleMatcher:
     def __init__(self, rule: MatchRule, table: FieldTable, spec: IdentitySpec) -> None:
         self.rule = rule
         self.columns: list[Column] = [_column(c, c.field, table, spec) for c in rule.compare]
+        self._best_total = sum(c.best_weight for c in rule.compare)
         self._swap: dict[int, int] = {}
         for position, comparison in enumerate(rule.compare):
             if comparison.swap_with:
@@ -49,17 +50,24 @@ class RuleMatcher:
 
     def score(self, left: Signature, right: Signature) -> tuple[FieldEvidence, ...] | None:
         """The evidence when the rule holds for two signatures, else None."""
-        weighted = self.rule.min_score is not None
+        min_score = self.rule.min_score
+        weighted = min_score is not None
         total = 0.0
+        # the most the comparisons still to come could add, to stop once min_score is out of reach
+        reachable = self._best_total if weighted else 0.0
         evidence: list[FieldEvidence] = []
         for position, comparison in enumerate(self.rule.compare):
             a, b = left[position], right[position]
             swap = self._swap.get(position)
-            if weighted:
+            if min_score is not None:
+                reachable -= comparison.best_weight
                 value = self._similarity(comparison, a, b, swap, left, right)
+                if value is not None:
+                    total += comparison.weight_for(value)
+                if total + reachable < min_score:
+                    return None
                 if value is None:
                     continue
-                total += comparison.weight_for(value)
             else:
                 value = compare_values(comparison, a, b)
                 if value is None and swap is not None:

@@ -121,6 +121,10 @@ class _Linker:
             for block in build_blocks(self.table, key, eligible).values():
                 if len(block) < 2:
                     continue
+                # a block whose records are already one customer can add nothing
+                first_root = find(block[0])
+                if all(find(index) == first_root for index in block):
+                    continue
                 # records with identical compared values are one candidate: compare each once
                 groups: dict[Signature, list[int]] = {}
                 for index in block:

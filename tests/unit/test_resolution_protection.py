@@ -35,9 +35,9 @@ def together(result: Resolution, *keys: str) -> bool:
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("email", "test@test.com"), ("email", "N/A"), ("phone", "0000000000"),
-     ("phone", "123-456-7890"), ("crm_id", "null"), ("billing_account_id", "-"),
-     ("national_id", "000000000"), ("crm_id", "unknown")],
+    [("email", "test@test.com"), ("email", "N/A"), ("email", "info@example.com"),
+     ("phone", "0000000000"), ("phone", "123-456-7890"), ("crm_id", "null"),
+     ("billing_account_id", "-"), ("national_id", "000000000"), ("crm_id", "unknown")],
 )  # fmt: skip
 def test_junk_identifiers_never_link(spec: IdentitySpec, field: str, value: str) -> None:
     records = [

@@ -1,0 +1,192 @@
+"""Benchmark: the full `c360 ingest` of N customers' exports into a fresh store.
+
+    python -m benchmarks.bench_ingest                    # 1,000,000 customers (≤ 60 s, ≤ 2 GiB)
+    python -m benchmarks.bench_ingest --customers 100000 # a quicker run
+    python -m benchmarks.bench_ingest --customers 20000 --profile  # plus the top functions
+
+The exports are generated once with `c360 sample --customers N --seed 1` into
+benchmarks/data/sample_<N> and reused. The ingest runs in a child process so its peak memory
+(ru_maxrss) is its own; wall time is reported per phase. `--record` appends the result to
+benchmarks/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "benchmarks" / "data"
+GOAL_SECONDS = 60.0
+GOAL_BYTES = 2 * 1024**3
+# Phases in the order they run; "read" and "store" are the two halves of "read+store", and
+# "reconcile" and "write" of "reconcile+write".
+PHASES = (
+    ("validate", "check every file's header"),
+    ("read", "read + validate rows (ingest)"),
+    ("store", "store source records (store)"),
+    ("quarantine", "store quarantined rows (store)"),
+    ("load", "load records back (store)"),
+    ("resolve", "identity resolution (core)"),
+    ("reconcile", "reconcile customers (core)"),
+    ("write", "write customers + search index (store)"),
+)
+
+
+def label(customers: int) -> str:
+    if customers % 1_000_000 == 0:
+        return f"{customers // 1_000_000}m"
+    if customers % 1_000 == 0:
+        return f"{customers // 1_000}k"
+    return str(customers)
+
+
+def ensure_sample(customers: int, seed: int) -> Path:
+    """The cached exports for this size, generated on first use."""
+    out = DATA / f"sample_{label(customers)}"
+    if (out / "manifest.json").is_file():
+        return out
+    print(f"generating {customers:,} customers into {out} (once)...", flush=True)
+    subprocess.run(
+        [sys.executable, "-m", "c360tui", "sample", "--customers", str(customers),
+         "--seed", str(seed), "--out", str(out)],
+        check=True,
+    )  # fmt: skip
+    return out
+
+
+def child(data: Path, db: Path, profile: bool) -> None:
+    """Run one ingest and print its summary, timings and own peak memory as JSON."""
+    from c360tui.ingest.pipeline import ingest
+    from c360tui.store import open_store
+
+    manifest = json.loads((data / "manifest.json").read_text())
+    now = datetime.fromisoformat(manifest["as_of"])
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    start = time.perf_counter()
+    with open_store(db) as store:
+        summary = ingest([data], store, now=now, specs_dir=ROOT / "specs")
+    wall = time.perf_counter() - start
+    if profiler is not None:
+        import pstats
+
+        profiler.disable()
+        stats = pstats.Stats(profiler, stream=sys.stderr)
+        stats.sort_stats("tottime").print_stats(25)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(
+        json.dumps(
+            {
+                "wall": wall,
+                "cpu": usage.ru_utime + usage.ru_stime,
+                "maxrss_kib": usage.ru_maxrss,
+                "timings": summary.timings,
+                "read": summary.read,
+                "accepted": summary.accepted,
+                "quarantined": summary.quarantined,
+                "new": summary.new,
+                "customers": summary.customers,
+                "merges": summary.merges,
+                "held": summary.held,
+                "conflicts": summary.conflicts,
+            }
+        )
+    )
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (
+        f"{os.cpu_count()} cores ({cpu}) · Python {platform.python_version()} · "
+        f"SQLite {sqlite3.sqlite_version}"
+    )
+
+
+def report(customers: int, result: dict[str, object], load: tuple[float, float]) -> str:
+    timings = result["timings"]
+    assert isinstance(timings, dict)
+    wall = float(result["wall"])  # type: ignore[arg-type]
+    peak = int(result["maxrss_kib"]) * 1024  # type: ignore[call-overload]
+    cpu = float(result["cpu"])  # type: ignore[arg-type]
+    lines = [
+        f"## Ingest of {customers:,} customers (`python -m benchmarks.bench_ingest "
+        f"--customers {customers}`)",
+        "",
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {machine()} · load average "
+        f"{load[0]:.1f} before, {load[1]:.1f} after (the machine is shared).",
+        "",
+        f"{result['read']:,} rows read, {result['accepted']:,} accepted, "
+        f"{result['quarantined']:,} quarantined; {result['customers']:,} customers, "
+        f"{result['merges']:,} merges, {result['held']:,} held, {result['conflicts']:,} "
+        "conflicted attributes.",
+        "",
+        "| phase | seconds | share |",
+        "|---|---:|---:|",
+    ]
+    for key, what in PHASES:
+        seconds = float(timings.get(key, 0.0))
+        lines.append(f"| {what} | {seconds:.1f} | {seconds / wall:.0%} |")
+    wall_ok = "met" if wall <= GOAL_SECONDS else "NOT met"
+    peak_ok = "met" if peak <= GOAL_BYTES else "NOT met"
+    lines += [
+        f"| **total wall** | **{wall:.1f}** | goal ≤ {GOAL_SECONDS:.0f} s: {wall_ok} |",
+        "",
+        f"CPU time {cpu:.1f} s of {wall:.1f} s wall (the rest is waiting for the disk or for "
+        f"a CPU other jobs were using). Peak memory (ru_maxrss of the ingest process) "
+        f"**{peak / 1024**3:.2f} GiB** (goal ≤ 2 GiB: {peak_ok}).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--profile", action="store_true", help="print the top functions")
+    parser.add_argument("--record", action="store_true", help="append to benchmarks/RESULTS.md")
+    parser.add_argument("--child", nargs=2, metavar=("DATA", "DB"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(Path(args.child[0]), Path(args.child[1]), args.profile)
+        return
+    data = ensure_sample(args.customers, args.seed)
+    db = DATA / f"ingest_{label(args.customers)}.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    load_before = os.getloadavg()[0]
+    command = [sys.executable, "-m", "benchmarks.bench_ingest", "--child", str(data), str(db)]
+    if args.profile:
+        command.append("--profile")
+    done = subprocess.run(command, check=True, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    text = report(args.customers, result, (load_before, os.getloadavg()[0]))
+    print(text)
+    if args.record:
+        with (ROOT / "benchmarks" / "RESULTS.md").open("a", encoding="utf-8") as handle:
+            handle.write("\n" + text)
+
+
+if __name__ == "__main__":
+    main()

@@ -29,6 +29,7 @@ from c360tui.agent.service import (
     ViewList,
 )
 from c360tui.core.decision_model import DecisionView
+from c360tui.errors import C360Error
 
 Transport = Literal["stdio", "streamable-http"]
 T = TypeVar("T")
@@ -152,10 +153,10 @@ def build_server(service: AgentService, *, allow_actions: bool = False) -> MCPSe
 
 
 def _call(work: Callable[[], T]) -> T:
-    """Run one tool's work; an AgentError becomes the tool error the agent reads."""
+    """Run one tool's work; a refused argument or a store problem becomes the tool error."""
     try:
         return work()
-    except AgentError as error:
+    except (AgentError, C360Error) as error:
         raise ToolError(str(error)) from None
 
 

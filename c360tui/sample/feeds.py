@@ -120,7 +120,8 @@ class Feeds(Cells):
         if roll < 0.3:
             self.stats["website_variants"] += 1
             website = ("www." + c.domain) if roll < 0.15 else f"https://www.{c.domain}/"
-        if c.crm_plan != c.plan:
+        plan = c.crm_plan if rng.random() >= 0.1 else ""
+        if plan and plan != c.plan:
             self.stats["plan_conflict"] += 1
             expect = "winner" if p.is_billing_contact else "unverified"
             self.truth(p, "plan", c.plan, expect, "plan_conflict")
@@ -135,7 +136,7 @@ class Feeds(Cells):
             self.new_id("crm_contacts"), first, p.last, email, phone,
             title if rng.random() >= 0.08 else "", c.legal_name, website, c.owner, p.lead_source,
             "customer", "true" if p.dnc else "false",
-            c.crm_plan if rng.random() >= 0.1 else "", p.tz if rng.random() >= 0.08 else "",
+            plan, p.tz if rng.random() >= 0.08 else "",
             last_activity, self.clock.iso(ts, TZ_OFFSET[p.tz]),
         ]  # fmt: skip
         self.rows["crm_contacts"].append((p.key, row))

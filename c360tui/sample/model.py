@@ -171,14 +171,21 @@ class World:
         nicks = names.NICKNAMES.get(first)
         nick = rng.choice(nicks) if nicks else ""
         email = _email(company, first, last)
-        on_switchboard = company.uses_switchboard and rng.random() < traps.SWITCHBOARD_PERSON
+        # The billing contact keeps their direct line in the CRM: billing has it too, and a
+        # switchboard there would be an unplanned phone conflict between two systems of record.
+        is_billing_contact = company.paying and slot_in_company == 0
+        on_switchboard = (
+            company.uses_switchboard
+            and not is_billing_contact
+            and rng.random() < traps.SWITCHBOARD_PERSON
+        )
         phone = phone_for_slot(3 * index, company.country)
         tz = company.tz if rng.random() < 0.9 else area_of(phone).tz
         person = Person(
             index=index, key=f"TC{index + 1:07d}", first=first, last=last, nick=nick,
             email=email, phone=phone, tz=tz, title=rng.choice(names.TITLES), company=company,
             on_switchboard=on_switchboard,
-            is_billing_contact=company.paying and slot_in_company == 0,
+            is_billing_contact=is_billing_contact,
             lead_source=rng.choice(names.LEAD_SOURCES),
             lead_status="customer" if company.paying
             else rng.weighted(LEAD_STATUSES, _LEAD_STATUS_CUM),

@@ -90,6 +90,12 @@ COUNTRY_CODE: dict[str, str] = {"US": "1", "UK": "44", "DE": "49"}
 _BODY = 10_000
 _MULT = 185_407  # coprime with every block size (areas x 10,000): scatters the slots
 _SHIFT = 1234
+# How exports write numbers: {0} area, {1} exchange, {2} line, {3} country code.
+_US_STYLES = (
+    "({0}) {1}-{2}", "{0}.{1}.{2}", "+1 {0} {1} {2}", "{0}-{1}-{2}", "{0}{1}{2}", "+1{0}{1}{2}",
+    "1-{0}-{1}-{2}",
+)  # fmt: skip
+_INTL_STYLES = ("+{3} {0} {1} {2}", "+{3}{0}{1}{2}", "+{3} (0){0} {1} {2}")
 
 
 class Phone(NamedTuple):
@@ -153,22 +159,10 @@ def area_of(phone: Phone) -> Area:
 
 def format_phone(phone: Phone, style: int) -> str:
     """Write `phone` in one of the styles exports use; `style` picks one (any int)."""
-    a, x, n = phone.area, phone.exchange, phone.line
-    styles: tuple[str, ...]
-    if phone.country == "US":
-        styles = (
-            f"({a}) {x}-{n}",
-            f"{a}.{x}.{n}",
-            f"+1 {a} {x} {n}",
-            f"{a}-{x}-{n}",
-            f"{a}{x}{n}",
-            f"+1{a}{x}{n}",
-            f"1-{a}-{x}-{n}",
-        )
-    else:
-        cc = COUNTRY_CODE[phone.country]
-        styles = (f"+{cc} {a} {x} {n}", f"+{cc}{a}{x}{n}", f"+{cc} (0){a} {x} {n}")
-    return styles[style % len(styles)]
+    styles = _US_STYLES if phone.country == "US" else _INTL_STYLES
+    return styles[style % len(styles)].format(
+        phone.area, phone.exchange, phone.line, COUNTRY_CODE[phone.country]
+    )
 
 
 def transpose(phone: Phone, rng: Rand, issued_below: int) -> Phone | None:

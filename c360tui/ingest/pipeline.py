@@ -166,6 +166,10 @@ def ingest(
     quarantined: list[QuarantinedRow] = []
     counts: dict[tuple[str, str], FeedCount] = {}
 
+    # Into an empty store, the records stored are exactly the first accepted row per key, so
+    # they are kept as read instead of being loaded back (and decoded) after storing.
+    kept: dict[RecordKey, SourceRecord] | None = {} if store.count("source_record") == 0 else None
+
     def accepted_rows() -> Iterator[tuple[SourceRecord, str, int]]:
         done = 0
         for job in jobs:
@@ -181,6 +185,8 @@ def ingest(
                 count.read += 1
                 if isinstance(item, SourceRecord):
                     count.accepted += 1
+                    if kept is not None:
+                        kept.setdefault(item.key, item)
                     yield item, count.file, line
                 else:
                     count.quarantined += 1
@@ -208,7 +214,8 @@ def ingest(
 
     with clock("load"):
         report("load", 0, None)
-        records = list(store.source_records())
+        records = list(kept.values()) if kept is not None else list(store.source_records())
+        kept = None
         previous = store.previous_assignment()
         splits = store.split_pairs()
     with clock("resolve"):

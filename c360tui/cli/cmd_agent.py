@@ -73,7 +73,7 @@ def mcp_command(
         NullWriter() if no_telemetry else TelemetryWriter(settings.telemetry_path(telemetry))
     )
     ctx = Context.start(actor="agent", rep=agent_id())
-    store = open_store(db_path, create=False)
+    store = open_store(db_path, create=False, region=sources.default_region)
     try:
         from c360tui import __version__
 

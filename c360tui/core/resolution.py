@@ -232,7 +232,7 @@ def assign_ids(
     Clusters must list members in key order.
     """
     claims: list[tuple[int, str, int]] = []
-    for position, members in enumerate(clusters):
+    for position, members in enumerate(clusters if previous_ids else ()):
         counts = Counter(previous_ids[k] for k in members if k in previous_ids)
         claims.extend((-count, old_id, position) for old_id, count in counts.items())
     claims.sort()

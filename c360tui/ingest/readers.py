@@ -101,6 +101,9 @@ def _build(plan: _Plan, get: Callable[[str], object], line: int, fingerprint: in
             f"Field {feed.record_id!r} (the record id) is not text or a whole number."
         )
     record_id = str(raw_id).strip()
+    for column in plan.required:
+        if _is_blank(get(column)):
+            raise RowRejected(f"Required field {column!r} is empty.")
     updated_at: datetime | None = None
     if feed.updated_at is not None and plan.parse_ts is not None:
         raw_ts = get(feed.updated_at.column)
@@ -109,15 +112,12 @@ def _build(plan: _Plan, get: Callable[[str], object], line: int, fingerprint: in
     attributes: dict[str, AttrValue] = {}
     for column, attribute, coercers in plan.mapped:
         value = get(column)
-        if _is_blank(value):
+        if value is None or (value.__class__ is str and (not value or value.isspace())):
             continue
         try:
             attributes[attribute] = coercers.value(value)
         except ValueError as error:
             raise RowRejected(f"Field {column!r} {error}.") from None
-    for column in plan.required:
-        if _is_blank(get(column)):
-            raise RowRejected(f"Required field {column!r} is empty.")
     _check_repeat(plan, record_id, fingerprint, line)
     return SourceRecord(feed.system, feed.name, record_id, updated_at, attributes)
 

@@ -285,3 +285,14 @@ def test_jsonl_rows(spec: SourcesSpec, tmp_path: Path) -> None:
     assert "'email'" in reasons[8] and "UTF-8" in reasons[8]
     assert "'seats'" in reasons[9] and "dict" in reasons[9]
     assert len(items) == 9
+
+
+def test_a_pattern_timestamp_gets_the_feed_zone_and_dst() -> None:
+    from c360tui.ingest.coerce import make_timestamp_parser
+
+    parse = make_timestamp_parser("%m/%d/%Y %H:%M", "America/New_York")
+    assert parse("07/04/2025 12:00") == datetime(2025, 7, 4, 16, tzinfo=UTC)
+    assert parse("1/15/2025 9:05") == datetime(2025, 1, 15, 14, 5, tzinfo=UTC)
+    for bad in ("13/45/2025 09:15", "2025-07-04 12:00", "07/04/2025"):
+        with pytest.raises(ValueError, match="not a timestamp in the form"):
+            parse(bad)

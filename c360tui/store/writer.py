@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Protocol, TypeVar
 
 from c360tui.core.customer import ResolvedCustomer
-from c360tui.core.normalize import fold_name
 from c360tui.core.records import SourceRecord
 from c360tui.store import codec
 from c360tui.store.search import index_rows
@@ -220,6 +219,7 @@ def write_resolved(
     Secondary indexes are dropped before loading and rebuilt after: building an index from
     sorted data is several times faster than maintaining it through millions of inserts.
     """
+    from c360tui.core.normalize import fold_name
     from c360tui.store.engine import bulk_journal, index_ddl
     from c360tui.store.tables import FTS_DDL, RESOLVED_TABLES
 
@@ -234,7 +234,7 @@ def write_resolved(
         conn.execute(FTS_DDL)
         seq = 0
         for chunk in _chunks(customers, 5_000):
-            seq = _write_customers(conn, chunk, seq, region, counts)
+            seq = _write_customers(conn, chunk, seq, region, counts, fold_name)
         try:
             for statement in creates:
                 conn.execute(statement)
@@ -250,6 +250,7 @@ def _write_customers(
     seq: int,
     region: str,
     counts: list[int],
+    fold_name: Callable[[str], str],
 ) -> int:
     """Insert one chunk of customers with all their rows; returns the last seq used."""
     customer_rows = []

@@ -214,11 +214,11 @@ def quarantine_command(
         out.print("No quarantined rows.", markup=False)
         return
     table = Table(title=f"Quarantined rows ({len(rows):,})", title_justify="left")
-    table.add_column("feed")
-    table.add_column("file")
-    table.add_column("line", justify="right")
-    table.add_column("reason", overflow="fold")
-    table.add_column("raw row", overflow="fold")
+    table.add_column("feed", no_wrap=True, max_width=20)
+    table.add_column("file", no_wrap=True, max_width=24)
+    table.add_column("line", justify="right", no_wrap=True)
+    table.add_column("reason", ratio=3, overflow="fold")
+    table.add_column("raw row", ratio=2, overflow="fold")
     for row in rows:
         table.add_row(
             Text(row.feed),

@@ -132,8 +132,8 @@ def _timestamp(plan: _Plan, raw: object) -> datetime:
         raise RowRejected(f"Field {column!r} {error}.") from None
     if moment > plan.latest:
         raise RowRejected(
-            f"Field {column!r} is {moment.isoformat()}, in the future "
-            f"(later than {plan.latest.isoformat()})."
+            f"Field {column!r} is {moment.isoformat(timespec='seconds')}, in the future "
+            f"(later than {plan.latest.isoformat(timespec='seconds')})."
         )
     return moment
 

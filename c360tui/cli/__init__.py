@@ -1,8 +1,15 @@
 """The `c360` command line: one module per command group, all on one typer app."""
 
-from c360tui.cli.app import app, main
-
 # Importing the command modules registers their commands on `app`.
-from c360tui.cli import cmd_specs, cmd_sample, cmd_ingest, cmd_query  # noqa: E402, F401, I001
+from c360tui.cli import (  # noqa: F401
+    cmd_agent,
+    cmd_ingest,
+    cmd_query,
+    cmd_report,
+    cmd_sample,
+    cmd_specs,
+    cmd_tui,
+)
+from c360tui.cli.app import app, main
 
 __all__ = ["app", "main"]

@@ -136,6 +136,12 @@ class C360App(App[None]):
     def on_unmount(self) -> None:
         self.tracker.session_ended()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide "back" where there is nothing to go back to."""
+        if action == "go_back":
+            return len(self.screen_stack) > 1
+        return True
+
     def action_go_back(self) -> None:
         if len(self.screen_stack) > 1:
             self.pop_screen()

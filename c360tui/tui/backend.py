@@ -80,7 +80,9 @@ class Backend(Protocol):
 
     def queue(self, view: str, now: datetime) -> QueueSnapshot: ...
 
-    def settle(self, view: str, customer_id: str, state: QueueState, action: str) -> None:
+    def settle(
+        self, view: str, customer_id: str, state: QueueState, action: str, now: datetime
+    ) -> None:
         """Take a customer out of a queue (worked or snoozed); the state survives a restart."""
         ...
 

@@ -68,8 +68,10 @@ class DataWorkers(DOMNode):
             self.post_message(QueueLoaded(snapshot))
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="settle")
-    def settle_customer(self, view: str, customer_id: str, state: QueueState, action: str) -> None:
-        self.backend.settle(view, customer_id, state, action)
+    def settle_customer(
+        self, view: str, customer_id: str, state: QueueState, action: str, now: datetime
+    ) -> None:
+        self.backend.settle(view, customer_id, state, action, now)
         self.post_message(ActionRecorded(customer_id, action))
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="flag")

@@ -1,17 +1,19 @@
-"""Deterministic fixtures for the screen tests: frozen clock, fixed data, isolated dirs, no blink."""
+"""Deterministic screen-test fixtures: frozen clock, fixed data, isolated dirs, no blink."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input
+from tui_fakes import NOW, FakeBackend, ListRecorder
 
 from c360tui.telemetry.events import Context
 from c360tui.tui.app import C360App
 from c360tui.tui.tracking import Tracker
-from tui_fakes import NOW, FakeBackend, ListRecorder
 
 # Fixed paths shown on the launcher so snapshots do not depend on the machine.
 STORE = Path("/data/c360/c360.db")
@@ -19,6 +21,18 @@ TELEMETRY = Path("/data/c360/telemetry.db")
 SPECS = Path("/data/c360/specs")
 
 AppFactory = Callable[..., C360App]
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Wait until no worker runs and the messages they caused are handled (bounded)."""
+    quiet = 0
+    for _ in range(200):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        busy = any(worker.is_running for worker in pilot.app.workers)
+        quiet = 0 if busy else quiet + 1
+        if quiet >= 3:
+            return
 
 
 @pytest.fixture(autouse=True)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from conftest import AppFactory, settle
 from textual.widgets import DataTable, Input, Static
+from tui_fakes import ListRecorder
 
 from c360tui.tui.screens.support import CustomerScreen, SupportScreen
 from c360tui.tui.widgets.decision_view import DecisionPanel, SignalRow
-from conftest import AppFactory
-from tui_fakes import ListRecorder
 
 pytestmark = pytest.mark.asyncio
 
@@ -25,15 +25,13 @@ async def test_focus_starts_in_search_and_results_follow_every_keystroke(
         await pilot.pause()
         assert isinstance(app.focused, Input)
         await pilot.press(*"nor")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         table = app.screen.query_one("#results", DataTable)
         assert cell_texts(table) == [["Dana Whitfield", "Northwind Traders", "phone +14155550100"]]
         status = app.screen.query_one("#search-status", Static)
         assert "1 result" in str(status.render())
         await pilot.press("backspace", "backspace", "backspace", *"(415) 555-0100")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert cell_texts(table)[0][0] == "Dana Whitfield"
     searches = recorder.of("search")
     assert searches, "every finished search is recorded"
@@ -51,11 +49,9 @@ async def test_enter_opens_the_decision_and_an_action_returns_to_an_empty_search
     app = make_app("support")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press(*"dana")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, CustomerScreen)
         panel = app.screen.query_one(DecisionPanel)
         sentence = panel.query_one(".decision-sentence", Static)
@@ -94,11 +90,9 @@ async def test_escape_on_a_customer_goes_back_with_the_query_kept(make_app: AppF
     app = make_app("support")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press(*"dana")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, SupportScreen)
@@ -109,15 +103,13 @@ async def test_clicking_a_result_opens_it(make_app: AppFactory) -> None:
     app = make_app("support")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press(*"a")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         table = app.screen.query_one("#results", DataTable)
         assert table.row_count >= 2
         second = app.screen.results[1].customer_id
         # Row 0 is the header: the first click highlights the second result, the second opens it.
         await pilot.click("#results", offset=(4, 2))
         await pilot.click("#results", offset=(4, 2))
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, CustomerScreen)
         assert app.screen.customer_id == second

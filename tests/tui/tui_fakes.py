@@ -318,6 +318,8 @@ class FakeBackend:
 
     def search(self, query: str, limit: int) -> list[SearchResult]:
         needle = query.strip().casefold()
+        if needle == "*":
+            return SUPPORT_CUSTOMERS[:limit]
         digits = _digits(query)
         hits = [
             result
@@ -359,7 +361,9 @@ class FakeBackend:
         open_items = [item for item in everyone if (view, item.customer_id) not in self.settled]
         return QueueSnapshot(view, open_items, len(everyone) - len(open_items), len(everyone))
 
-    def settle(self, view: str, customer_id: str, state: QueueState, action: str) -> None:
+    def settle(
+        self, view: str, customer_id: str, state: QueueState, action: str, now: datetime
+    ) -> None:
         self.settled[(view, customer_id)] = (state, action)
 
     def flag(self, view: str, customer_id: str, signal_id: str, attribute: str | None) -> None:

@@ -6,7 +6,6 @@ resolution honours it.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import ClassVar
 
 from textual import on
@@ -22,6 +21,7 @@ from c360tui.core.customer import MergeEvidence
 from c360tui.core.decision_model import DecisionView
 from c360tui.tui.messages import IdentityLoaded, SplitRecorded
 from c360tui.tui.safe_text import clean, join, safe_content, safe_text
+from c360tui.tui.screens.why import when
 from c360tui.tui.workers import DataWorkers
 
 
@@ -54,7 +54,7 @@ class IdentityScreen(DataWorkers, ModalScreen[None]):
             yield Label(Content("Loading source records…"), id="identity-status")
             yield Label(Content("Source records"), classes="why-heading")
             records: DataTable[object] = DataTable(cursor_type="row", id="identity-records")
-            records.add_columns("System", "Record", "Observed at", "Summary")
+            records.add_columns("System", "Record", "Observed", "Summary")
             yield records
             yield Label(Content("Merges and their evidence"), classes="why-heading")
             merges: DataTable[object] = DataTable(cursor_type="row", id="identity-merges")
@@ -78,7 +78,7 @@ class IdentityScreen(DataWorkers, ModalScreen[None]):
         status.update(Content(f"{records_n} source records · {merges_n} merges · {held_n} held"))
         records = self.query_one("#identity-records", DataTable)
         for row in detail.records:
-            observed = _when(row.observed_at)
+            observed = when(row.observed_at)
             records.add_row(
                 safe_text(row.system, 12),
                 safe_text(str(row.key), 32),
@@ -133,7 +133,3 @@ class IdentityScreen(DataWorkers, ModalScreen[None]):
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)
-
-
-def _when(moment: datetime | None) -> str:
-    return moment.isoformat(timespec="minutes") if moment is not None else "unknown"

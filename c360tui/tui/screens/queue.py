@@ -160,7 +160,9 @@ class QueueScreen(DecisionHostScreen):
         queue = self.query_one("#queue", OptionList)
         index = queue.highlighted or 0
         item = self.items.pop(index)
-        self.settle_customer(self.view, item.customer_id, settle_state(action), action.id)
+        self.settle_customer(
+            self.view, item.customer_id, settle_state(action), action.id, self.clock()
+        )
         self.worked += 1
         queue.remove_option_at_index(index)
         self._update_progress()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -49,7 +50,7 @@ class WhyScreen(ModalScreen[None]):
                 yield _field("Why this state", safe_content(signal.reason))
             if signal.effect:
                 yield _field("Moves the decision", safe_content(signal.effect))
-            yield from _provenance(signal.provenance)
+            yield from _provenance(signal)
             if signal.inputs:
                 yield _field("Derived from", safe_content(", ".join(signal.inputs)))
             if signal.contenders:
@@ -63,37 +64,39 @@ class WhyScreen(ModalScreen[None]):
         self.dismiss(result)
 
 
+def when(moment: datetime | None) -> str:
+    """A timestamp as a rep reads it: "2026-11-30 15:00 UTC", or "unknown"."""
+    return moment.strftime("%Y-%m-%d %H:%M %Z").strip() if moment is not None else "unknown"
+
+
 def _field(name: str, value: Content) -> Widget:
     return Static(join(Content.styled(f"{name}: ", "bold"), value), classes="why-field")
 
 
-def _provenance(provenance: SourceValue | None) -> Iterable[Widget]:
+def _provenance(signal: SignalView) -> Iterable[Widget]:
+    provenance = signal.provenance
     if provenance is None:
-        yield _field("Source", Content("no source holds a value"))
+        if signal.contenders:
+            yield _field("Source", Content("none chosen: the sources below disagree"))
+        elif signal.kind == "derived":
+            yield _field("Source", Content("computed from the inputs listed"))
+        else:
+            yield _field("Source", Content("no source holds a value"))
         return
-    yield _field(
-        "Source", join(safe_content(provenance.system), " / ", safe_content(provenance.feed))
-    )
+    source = join(safe_content(provenance.system), " / ", safe_content(provenance.feed))
+    yield _field("Source", source)
     yield _field("Record", safe_content(provenance.record_id))
-    observed = (
-        provenance.observed_at.isoformat(timespec="minutes")
-        if provenance.observed_at
-        else "unknown"
-    )
-    yield _field("Observed at", Content(observed))
+    yield _field("Observed at", Content(when(provenance.observed_at)))
 
 
 def _values_table(values: list[SourceValue], name: str) -> DataTable[object]:
     table: DataTable[object] = DataTable(cursor_type="row", classes=f"why-table {name}")
-    table.add_columns("Value", "Source", "Record", "Observed at")
+    table.add_columns("Value", "Source", "Record", "Observed")
     for value in values:
-        observed = (
-            value.observed_at.isoformat(timespec="minutes") if value.observed_at else "unknown"
-        )
         table.add_row(
-            safe_text(value.display, 60),
-            safe_text(f"{value.system}/{value.feed}", 30),
-            safe_text(value.record_id, 24),
-            observed,
+            safe_text(value.display, 48),
+            safe_text(value.system, 16),
+            safe_text(f"{value.feed}:{value.record_id}", 32),
+            when(value.observed_at),
         )
     return table

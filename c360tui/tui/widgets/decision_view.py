@@ -142,7 +142,6 @@ class DecisionPanel(Widget):
     def __init__(self, decision: DecisionView | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.set_reactive(DecisionPanel.decision, decision)
-        self.set_reactive(DecisionPanel.shown_fold, decision.fold if decision else 0)
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -163,7 +162,7 @@ class DecisionPanel(Widget):
                 yield ActionButton(action)
 
     def _body(self, decision: DecisionView) -> Iterable[Widget]:
-        fold = min(self.shown_fold or decision.fold, len(decision.signals))
+        fold = min(self.fitting_fold(self.size.height), len(decision.signals))
         yield Vertical(*(SignalRow(s) for s in decision.signals[:fold]), classes="fold-signals")
         below = decision.signals[fold:]
         if below:
@@ -191,18 +190,22 @@ class DecisionPanel(Widget):
     def fitting_fold(self, height: int) -> int:
         """How many signals fit above the fold at this height (at least one, at most the spec's)."""
         decision = self.decision
-        if decision is None or height <= 0:
+        if decision is None:
             return 0
+        if height <= 0:
+            return decision.fold
         fixed = 5  # decision sentence, customer line, two recommendation lines, action bar
         titles = len(decision.sections) + 2  # detail sections, agent verdict, more signals
         room = height - fixed - titles
         return max(1, min(decision.fold, room))
 
     async def watch_shown_fold(self, old: int, new: int) -> None:
+        """Move signals across the fold when the panel's height changes."""
         decision = self.decision
-        if decision is None or old == new or not self.is_mounted:
+        if decision is None or not self.is_mounted:
             return
-        if min(old, len(decision.signals)) == min(new, len(decision.signals)):
+        shown = len(self.query(".fold-signals SignalRow"))
+        if shown == min(new, len(decision.signals)):
             return
         focused = self.focused_signal_id(default=False)
         body = self.query_one(".decision-body", VerticalScroll)

@@ -1,0 +1,204 @@
+"""Commands that open the screens: `c360 demo`, `c360 support`, `c360 sdr`, `c360 csm`, and `c360`.
+
+Each builds the one C360App (store path, specs directory, telemetry writer, clock) and runs it.
+Textual and the store are imported inside the commands, so `c360 --help` stays quick.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from c360tui.cli.app import app, err_console
+from c360tui.errors import C360Error
+
+DbOption = Annotated[
+    Path | None, typer.Option("--db", help="The profile store (default: user data dir; C360_DB).")
+]
+TelemetryOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--telemetry", help="The telemetry file (default: user data dir; C360_TELEMETRY)."
+    ),
+]
+NoTelemetryOption = Annotated[
+    bool, typer.Option("--no-telemetry", help="Record no interaction telemetry this session.")
+]
+SpecsOption = Annotated[
+    Path | None, typer.Option("--specs", help="The specs directory (default: ./specs; C360_SPECS).")
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Judge freshness as of this ISO time instead of now."),
+]
+
+
+def parse_clock(as_of: str | None) -> Callable[[], datetime]:
+    """The app clock: the real time, or a fixed ISO instant (timezone required) for replays."""
+    if as_of is None:
+        return lambda: datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(as_of.replace("Z", "+00:00"))
+    except ValueError:
+        raise C360Error(
+            f"--as-of {as_of!r} is not an ISO time; write 2026-11-30T15:00:00Z."
+        ) from None
+    if moment.tzinfo is None:
+        raise C360Error(f"--as-of {as_of!r} has no time zone; add Z or an offset such as +01:00.")
+    return lambda: moment
+
+
+def launch(
+    start: str,
+    *,
+    db: Path | None = None,
+    telemetry: Path | None = None,
+    no_telemetry: bool = False,
+    specs: Path | None = None,
+    clock: Callable[[], datetime] | None = None,
+    require_store: bool = True,
+) -> None:
+    """Open the app on `start` (launcher, support, sdr or csm) and block until it quits."""
+    from c360tui.settings import Settings
+    from c360tui.telemetry.writer import NullWriter, Recorder, TelemetryWriter
+    from c360tui.tui.app import C360App
+
+    settings = Settings()
+    db_path = settings.db_path(db)
+    specs_dir = settings.specs_dir(specs)
+    if require_store and not db_path.exists():
+        raise C360Error(
+            f"There is no c360 database at {db_path}; run `c360 demo` or `c360 ingest` first."
+        )
+    telemetry_path = None if no_telemetry else settings.telemetry_path(telemetry)
+    recorder: Recorder = NullWriter() if telemetry_path is None else TelemetryWriter(telemetry_path)
+    try:
+        C360App(
+            db_path,
+            specs_dir,
+            recorder,
+            clock or (lambda: datetime.now(UTC)),
+            start=start,
+            telemetry_path=telemetry_path,
+        ).run()
+    finally:
+        recorder.close()
+
+
+def demo_store(db: Path | None, specs: Path | None) -> Path:
+    """The demo's own store, with the bundled sample data ingested on first use."""
+    from c360tui.ingest.pipeline import ingest
+    from c360tui.settings import Settings, data_dir, sample_data_dir
+    from c360tui.store import open_store
+
+    path = db or data_dir() / "demo" / "c360.db"
+    with open_store(path) as store:
+        if store.count("customer") > 0:
+            return path
+        err_console.print(f"Loading the sample data into {path} (first run only)…", markup=False)
+        summary = ingest(
+            [sample_data_dir()],
+            store,
+            now=datetime.now(UTC),
+            specs_dir=Settings().specs_dir(specs),
+        )
+    err_console.print(f"Loaded {summary.customers} customers.", markup=False)
+    return path
+
+
+@app.command("demo")
+def demo_command(
+    db: DbOption = None,
+    telemetry: TelemetryOption = None,
+    no_telemetry: NoTelemetryOption = False,
+    specs: SpecsOption = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """Load the bundled sample data (once) and open the launcher of all four roles.
+
+    Freshness is judged as of the sample data's own date unless --as-of says otherwise.
+
+    Example: c360 demo
+    """
+    from c360tui.sample import DEFAULT_AS_OF
+
+    path = demo_store(db, specs)
+    clock = parse_clock(as_of or DEFAULT_AS_OF)
+    launch(
+        "launcher",
+        db=path,
+        telemetry=telemetry,
+        no_telemetry=no_telemetry,
+        specs=specs,
+        clock=clock,
+    )
+
+
+@app.command("support")
+def support_command(
+    db: DbOption = None,
+    telemetry: TelemetryOption = None,
+    no_telemetry: NoTelemetryOption = False,
+    specs: SpecsOption = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """Support lookup: search by phone, email, name, company or account id; decide on the case.
+
+    Example: c360 support --db ~/c360.db
+    """
+    launch(
+        "support",
+        db=db,
+        telemetry=telemetry,
+        no_telemetry=no_telemetry,
+        specs=specs,
+        clock=parse_clock(as_of),
+    )
+
+
+@app.command("sdr")
+def sdr_command(
+    db: DbOption = None,
+    telemetry: TelemetryOption = None,
+    no_telemetry: NoTelemetryOption = False,
+    specs: SpecsOption = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """SDR morning queue: work the fresh leads with j/k and the action keys.
+
+    Example: c360 sdr
+    """
+    launch(
+        "sdr",
+        db=db,
+        telemetry=telemetry,
+        no_telemetry=no_telemetry,
+        specs=specs,
+        clock=parse_clock(as_of),
+    )
+
+
+@app.command("csm")
+def csm_command(
+    db: DbOption = None,
+    telemetry: TelemetryOption = None,
+    no_telemetry: NoTelemetryOption = False,
+    specs: SpecsOption = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """CSM at-risk accounts: the book ranked by risk, usage trends as sparklines.
+
+    Example: c360 csm --as-of 2026-11-30T15:00:00Z
+    """
+    launch(
+        "csm",
+        db=db,
+        telemetry=telemetry,
+        no_telemetry=no_telemetry,
+        specs=specs,
+        clock=parse_clock(as_of),
+    )

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Callable
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from c360tui.errors import C360Error
 from c360tui.metrics.tally import ENGAGING, OPEN_DWELL_NS, Filter, Tally
-from c360tui.telemetry.reader import TelemetryReader
+from c360tui.telemetry.reader import TelemetryReader, open_reader
 from c360tui.telemetry.writer import format_wall
 
 try:  # orjson parses the small action payloads several times faster; json is the fallback
@@ -61,13 +63,14 @@ def _where(since: date | datetime | None, only: Filter) -> tuple[str, list[objec
     return "".join(f" AND {c}" for c in clauses), params
 
 
-def _open_counts(conn: sqlite3.Connection, where: str, params: list[object], tally: Tally) -> None:
+def _views(conn: sqlite3.Connection, where: str, params: list[object], tally: Tally) -> None:
+    """Open rate and signals shown, in one statement so each large view row is read once."""
     sql = f"""
     WITH views AS MATERIALIZED (
-        SELECT e.role, e.actor, e.session_id, e.customer_id,
+        SELECT e.id, e.role, e.actor, e.session_id, e.customer_id, e.view, e.spec_version,
                {_NEXT.format(column="mono_ns")} - e.mono_ns AS dwell
         FROM events e
-        WHERE e.type = 'view_opened' AND e.role IS NOT NULL{where}),
+        WHERE e.type = 'view_opened'{where}),
     engaged AS MATERIALIZED (
         SELECT e.role, e.actor, e.session_id, e.customer_id FROM events e
         WHERE e.type IN ({_ENGAGING_SQL}) AND e.role IS NOT NULL
@@ -78,19 +81,33 @@ def _open_counts(conn: sqlite3.Connection, where: str, params: list[object], tal
         WHERE e.type = 'search' AND e.role IS NOT NULL{where}
           AND coalesce({_NEXT.format(column="type")}, '') != 'search'),
     opened AS (
-        SELECT role, actor, session_id, customer_id FROM views WHERE dwell >= {OPEN_DWELL_NS}
+        SELECT role, actor, session_id, customer_id FROM views
+        WHERE role IS NOT NULL AND dwell >= {OPEN_DWELL_NS}
         UNION SELECT role, actor, session_id, customer_id FROM engaged),
     presented AS (
-        SELECT role, actor, session_id, customer_id FROM views
+        SELECT role, actor, session_id, customer_id FROM views WHERE role IS NOT NULL
         UNION SELECT role, actor, session_id, customer_id FROM offered
         UNION SELECT role, actor, session_id, customer_id FROM opened)
-    SELECT 'presented', role, actor, count(*) FROM presented GROUP BY role, actor
+    SELECT 'presented', role, actor, count(*), NULL FROM presented GROUP BY role, actor
     UNION ALL
-    SELECT 'opened', role, actor, count(*) FROM opened GROUP BY role, actor
+    SELECT 'opened', role, actor, count(*), NULL FROM opened GROUP BY role, actor
+    UNION ALL
+    SELECT 'shown', coalesce(view, ''), spec_version, count(*), min(id) FROM views
+    GROUP BY view, spec_version
     """
-    for kind, role, actor, n in conn.execute(sql, params + params + params):
-        target = tally.presented if kind == "presented" else tally.opened
-        target[(role, actor)] += n
+    shown: list[tuple[str, int, int]] = []
+    for kind, first, second, n, row_id in conn.execute(sql, params + params + params):
+        if kind == "presented":
+            tally.presented[(first, second)] += n
+        elif kind == "opened":
+            tally.opened[(first, second)] += n
+        else:
+            shown.append((first, n, row_id))
+    for view, n, row_id in shown:  # one representative per view and spec version
+        (payload,) = conn.execute("SELECT payload FROM events WHERE id = ?", (row_id,)).fetchone()
+        for signal in _loads(payload).get("signals", ()):
+            key = (view, signal["id"], signal.get("section") or "", bool(signal["above_fold"]))
+            tally.shown[key] += n
 
 
 def _actions(conn: sqlite3.Connection, where: str, params: list[object], tally: Tally) -> None:
@@ -105,19 +122,6 @@ def _actions(conn: sqlite3.Connection, where: str, params: list[object], tally: 
         tally.actions[(day, role, view, actor, int(data["ms_since_view"]), override)] += 1
         deciding = tuple((d["id"], d["trust"]) for d in data.get("deciding", ()))
         tally.deciding[(view, override, deciding)] += 1
-
-
-def _shown(conn: sqlite3.Connection, where: str, params: list[object], tally: Tally) -> None:
-    """Signals shown: one representative view_opened per view and spec version, times its count."""
-    sql = (
-        "SELECT coalesce(e.view, ''), count(*), min(e.id) FROM events e "
-        f"WHERE e.type = 'view_opened'{where} GROUP BY e.view, e.spec_version"
-    )
-    for view, n, row_id in conn.execute(sql, params).fetchall():
-        (payload,) = conn.execute("SELECT payload FROM events WHERE id = ?", (row_id,)).fetchone()
-        for signal in _loads(payload).get("signals", ()):
-            key = (view, signal["id"], signal.get("section") or "", bool(signal["above_fold"]))
-            tally.shown[key] += n
 
 
 def _touches(conn: sqlite3.Connection, where: str, params: list[object], tally: Tally) -> None:
@@ -145,24 +149,46 @@ def _touches(conn: sqlite3.Connection, where: str, params: list[object], tally: 
         tally.sections[(view, section)] += n
 
 
-def tally_file(
-    reader: TelemetryReader, since: date | datetime | None = None, only: Filter | None = None
-) -> Tally:
-    """The tally of one open telemetry file (see the module docstring for the one assumption)."""
-    where, params = _where(since, only or Filter())
-    tally = Tally()
-    conn = reader.connection
+def _guarded(path: Path, work: Callable[[], None]) -> None:
+    """Run one query group, turning SQLite and payload errors into one C360Error sentence."""
     try:
-        _open_counts(conn, where, params, tally)
-        _actions(conn, where, params, tally)
-        _shown(conn, where, params, tally)
-        _touches(conn, where, params, tally)
+        work()
     except sqlite3.DatabaseError:
         raise C360Error(
-            f"{reader.path} is damaged (truncated or corrupt); restore it from a copy."
+            f"{path} is damaged (truncated or corrupt); restore it from a copy."
         ) from None
     except (KeyError, TypeError, ValueError) as error:
         raise C360Error(
-            f"{reader.path} holds a malformed event ({error}); the file was edited or damaged."
+            f"{path} holds a malformed event ({error}); the file was edited or damaged."
         ) from None
-    return tally
+
+
+def tally_file(
+    reader: TelemetryReader, since: date | datetime | None = None, only: Filter | None = None
+) -> Tally:
+    """The tally of one open telemetry file (see the module docstring for the one assumption).
+
+    The view rows (open rate, signals shown) are read on a second read-only connection in a
+    thread while this one parses the actions: SQLite releases the GIL while it steps.
+    """
+    where, params = _where(since, only or Filter())
+    tally, side = Tally(), Tally()
+    failure: list[BaseException] = []
+
+    def views() -> None:
+        try:
+            with open_reader(reader.path) as other:
+                _guarded(reader.path, lambda: _views(other.connection, where, params, side))
+        except BaseException as error:  # handed to the caller's thread below
+            failure.append(error)
+
+    thread = threading.Thread(target=views, name="c360-report-views")
+    thread.start()
+    try:
+        _guarded(reader.path, lambda: _actions(reader.connection, where, params, tally))
+        _guarded(reader.path, lambda: _touches(reader.connection, where, params, tally))
+    finally:
+        thread.join()
+    if failure:
+        raise failure[0]
+    return tally.merge(side)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from c360tui.errors import C360Error
+from c360tui.metrics.replay import SessionSummary
 from c360tui.metrics.tally import ENGAGING, OPEN_DWELL_NS, Filter, Tally
 from c360tui.telemetry.reader import TelemetryReader, open_reader
 from c360tui.telemetry.writer import format_wall
@@ -192,3 +193,49 @@ def tally_file(
     if failure:
         raise failure[0]
     return tally.merge(side)
+
+
+def session_summaries(
+    reader: TelemetryReader, since: date | datetime | None = None
+) -> list[SessionSummary]:
+    """The replay sessions list of one file in SQL (equal to `replay.sessions` of its events)."""
+    where, params = _where(since, Filter())
+    sql = (
+        "SELECT e.session_id, min(e.rep), min(e.actor), group_concat(DISTINCT e.role), "
+        "min(e.wall_time), max(e.mono_ns) - min(e.mono_ns), count(DISTINCT e.customer_id), "
+        "sum(e.type = 'action_taken'), "
+        "sum(e.type = 'action_taken' AND e.payload ->> '$.override'), count(*) "
+        f"FROM events e WHERE 1{where} GROUP BY e.session_id"
+    )
+    rows = []
+
+    def work() -> None:
+        for (
+            sid,
+            rep,
+            actor,
+            roles,
+            start,
+            span,
+            customers,
+            actions,
+            overrides,
+            n,
+        ) in reader.connection.execute(sql, params):
+            rows.append(
+                SessionSummary(
+                    sid,
+                    rep,
+                    actor,
+                    tuple(sorted(roles.split(","))) if roles else (),
+                    datetime.fromisoformat(start),
+                    span / 1e9,
+                    customers,
+                    actions,
+                    overrides or 0,
+                    n,
+                )
+            )
+
+    _guarded(reader.path, work)
+    return sorted(rows, key=lambda s: (s.start, s.session_id))

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
+from c360tui.metrics.fast import session_summaries
 from c360tui.metrics.replay import describe, sessions, steps
-from c360tui.metrics.script import START, SessionScript, layout, merged, signal
+from c360tui.metrics.script import START, SessionScript, layout, merged, signal, write_events
+from c360tui.telemetry.reader import open_reader
 
 
 def sdr_morning() -> SessionScript:
@@ -78,3 +81,15 @@ def test_steps_follow_seq_even_when_given_out_of_order() -> None:
     events = sdr_morning().recorded
     assert [s.seq for s in steps(list(reversed(events)))] == sorted(r.seq for r in events)
     assert steps([]) == []
+
+
+def test_the_sql_sessions_list_of_a_file_equals_the_pure_one(tmp_path: Path) -> None:
+    support = SessionScript("S2", "support", "support_close_case", rep="rep-b")
+    support.search(0.0, ["C-7"]).view(1.0, "C-7", via="search", signals=layout(["tier"]))
+    support.act(3.0, "C-7", "resolve").end(61.0)
+    events = merged(support, sdr_morning())
+    path = tmp_path / "t.db"
+    write_events(path, events)
+    with open_reader(path) as reader:
+        assert session_summaries(reader) == sessions(events)
+        assert session_summaries(reader, since=START + timedelta(days=1)) == []

@@ -31,6 +31,7 @@ class Seen:
     email_traps: list[str] = field(default_factory=list)
     phone_sor: bool = False
     phone_traps: list[str] = field(default_factory=list)
+    title_shown: bool = False  # the newest CRM row shows the current title
 
 
 class Cells:

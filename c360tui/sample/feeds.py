@@ -102,10 +102,13 @@ class Feeds(Cells):
             self.stats["stale_crm"] += 1
             first = p.nick if p.nick and rng.random() < 0.5 else p.first
             title = rng.choice([t for t in names.TITLES if t != p.title])
-            self.truth(p, "title", p.title, "winner", "crm_duplicate_contact")
+            if seen.title_shown:
+                self.truth(p, "title", p.title, "winner", "crm_duplicate_contact")
             email, _ = self._email(p, seen, True, 1.0, 0.0, 0.0)
         else:
-            first, title = p.first, p.title
+            first = p.first
+            title = p.title if rng.random() >= 0.08 else ""
+            seen.title_shown = bool(title)
             email, _ = self._email(p, seen, True, traps.EMAIL_CASE_CRM, 0.0, 0.0)
         if p.on_switchboard:
             phone = self._phone_text(c.switchboard, (0, 3))
@@ -134,7 +137,7 @@ class Feeds(Cells):
         )
         row = [
             self.new_id("crm_contacts"), first, p.last, email, phone,
-            title if rng.random() >= 0.08 else "", c.legal_name, website, c.owner, p.lead_source,
+            title, c.legal_name, website, c.owner, p.lead_source,
             "customer", "true" if p.dnc else "false",
             plan, p.tz if rng.random() >= 0.08 else "",
             last_activity, self.clock.iso(ts, TZ_OFFSET[p.tz]),
@@ -153,10 +156,11 @@ class Feeds(Cells):
         elif kind == "duplicate":
             self.stats["lead_duplicate"] += 1
         main = kind == "main"
+        # Junk emails only on the older, converted lead: the newest CRM row keeps a real value.
+        junk = traps.JUNK_EMAIL * 3 if kind == "converted" else 0.0
         email, email_ok = self._email(
-            p, seen, True, 0.1 if main else 0.5, 0.0 if main else traps.JUNK_EMAIL * 3,
-            0.0 if main else 0.04,
-        )  # fmt: skip
+            p, seen, True, 0.1 if main else 0.5, junk, 0.0 if main else 0.04
+        )
         roll = rng.random()
         phone_ok = False
         if p.on_switchboard:
@@ -175,8 +179,11 @@ class Feeds(Cells):
         email = self._good(p, seen, email, email_ok, phone_ok, sor=True)
         if p.dnc:
             self.stats["dnc_crm"] += 1
+        # Only the older, converted lead may carry the nickname: the newest CRM row names the
+        # person in full, so first_name's right value stays defensible.
+        first = p.nick if kind == "converted" and p.nick and rng.random() < 0.5 else p.first
         row = [
-            self.new_id("crm_leads"), p.first if main or rng.random() < 0.5 else p.nick or p.first,
+            self.new_id("crm_leads"), first,
             p.last, email, phone, c.legal_name if rng.random() < 0.5 else c.base, p.title,
             p.lead_source, status, owner, "TRUE" if p.dnc else "FALSE", self.clock.new_york(ts),
         ]  # fmt: skip

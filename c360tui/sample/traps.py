@@ -27,8 +27,8 @@ STALE_MARKETING = 0.12  # marketing row last changed months to years ago
 JUNK_EMAIL = 0.02  # lead/marketing/support row: junk email (test@test.com, n/a)
 JUNK_PHONE = 0.03  # lead/support row: junk phone (0000000000, n/a)
 SAME_NAME = 0.01  # person: takes the full name of an earlier, different person
-SWITCHBOARD_COMPANY = 0.6  # company with 6+ people: its staff list the front-desk number
-SWITCHBOARD_PERSON = 0.8  # person at such a company: CRM shows the switchboard, not their line
+SWITCHBOARD_COMPANY = 0.5  # company with 6+ people: its staff list the front-desk number
+SWITCHBOARD_PERSON = 0.7  # person at such a company: CRM shows the switchboard, not their line
 CHURN_RISK = 0.15  # paying company: weekly usage falling sharply
 
 JUNK_EMAILS: tuple[str, ...] = ("test@test.com", "n/a", "none", "test@test.com")

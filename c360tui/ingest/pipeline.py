@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
 from pathlib import Path
-from time import perf_counter
+from time import perf_counter, process_time
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from c360tui.core.customer import ResolvedCustomer
@@ -90,36 +90,45 @@ def plan_files(paths: Sequence[Path], sources: SourcesSpec) -> tuple[list[FileJo
     return jobs, missing
 
 
-def _timed(items: Iterable[T], timings: dict[str, float], phase: str) -> Iterator[T]:
-    """Pass items through, adding the time spent producing them to `timings[phase]`."""
-    iterator = iter(items)
-    while True:
-        start = perf_counter()
-        chunk = list(islice(iterator, _CHUNK))
-        timings[phase] = timings.get(phase, 0.0) + perf_counter() - start
-        if not chunk:
-            return
-        yield from chunk
+class _Meter:
+    """Adds wall and CPU time to named phases of one run (CPU time shows the work even when
+    other jobs share the machine)."""
 
-
-class _Clock:
-    """Adds wall time to named phases."""
-
-    def __init__(self, timings: dict[str, float]) -> None:
-        self.timings = timings
+    def __init__(self, wall: dict[str, float], cpu: dict[str, float]) -> None:
+        self.wall = wall
+        self.cpu = cpu
         self.phase = ""
-        self.start = 0.0
+        self.start = (0.0, 0.0)
 
-    def __call__(self, phase: str) -> _Clock:
+    def add(self, phase: str, start: tuple[float, float]) -> None:
+        self.wall[phase] = self.wall.get(phase, 0.0) + perf_counter() - start[0]
+        self.cpu[phase] = self.cpu.get(phase, 0.0) + process_time() - start[1]
+
+    def split(self, whole: str, part: str, rest: str) -> None:
+        """Record `rest` as the time of `whole` not spent in `part`."""
+        for table in (self.wall, self.cpu):
+            table[rest] = table.get(whole, 0.0) - table.get(part, 0.0)
+
+    def timed(self, items: Iterable[T], phase: str) -> Iterator[T]:
+        """Pass items through, adding the time spent producing them to `phase`."""
+        iterator = iter(items)
+        while True:
+            start = (perf_counter(), process_time())
+            chunk = list(islice(iterator, _CHUNK))
+            self.add(phase, start)
+            if not chunk:
+                return
+            yield from chunk
+
+    def __call__(self, phase: str) -> _Meter:
         self.phase = phase
         return self
 
     def __enter__(self) -> None:
-        self.start = perf_counter()
+        self.start = (perf_counter(), process_time())
 
     def __exit__(self, *exc: object) -> None:
-        elapsed = perf_counter() - self.start
-        self.timings[self.phase] = self.timings.get(self.phase, 0.0) + elapsed
+        self.add(self.phase, self.start)
 
 
 def ingest(
@@ -142,7 +151,7 @@ def ingest(
     from c360tui.core.resolution import resolve
 
     summary = IngestSummary()
-    clock = _Clock(summary.timings)
+    clock = _Meter(summary.timings, summary.cpu_timings)
     report = progress or (lambda phase, done, total: None)
 
     with clock("validate"):
@@ -195,8 +204,8 @@ def ingest(
             report("read", done, total_bytes)
 
     with clock("read+store"):
-        added = store.add_records(_timed(accepted_rows(), summary.timings, "read"), batch)
-    summary.timings["store"] = summary.timings["read+store"] - summary.timings.get("read", 0.0)
+        added = store.add_records(clock.timed(accepted_rows(), "read"), batch)
+    clock.split("read+store", "read", "store")
     for conflict in added.conflicts:
         record = conflict.record
         count = counts[(record.feed, conflict.file)]
@@ -240,10 +249,8 @@ def ingest(
         report("reconcile", clusters, clusters)
 
     with clock("reconcile+write"):
-        written = store.write_resolved(_timed(customers(), summary.timings, "reconcile"))
-    summary.timings["write"] = summary.timings["reconcile+write"] - summary.timings.get(
-        "reconcile", 0.0
-    )
+        written = store.write_resolved(clock.timed(customers(), "reconcile"))
+    clock.split("reconcile+write", "reconcile", "write")
     if batch is not None:
         store.finish_batch(
             batch,

@@ -22,6 +22,7 @@ class IngestSummary:
 
     `new` counts records not stored before (0 when the same files are ingested again);
     `conflicts` counts reconciled attributes left conflicted across all customers.
+    `timings` and `cpu_timings` hold wall and CPU seconds per phase.
     """
 
     files: list[FeedCount] = field(default_factory=list)
@@ -36,6 +37,7 @@ class IngestSummary:
     held: int = 0
     conflicts: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    cpu_timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def balanced(self) -> bool:

@@ -19,7 +19,7 @@ The result does not depend on the order of the records.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -75,6 +75,7 @@ class _Plan:
     collections: tuple[str, ...]
     priority: dict[str, int]
     region: str
+    account_scoped: frozenset[str]
 
 
 _PLANS: dict[int, tuple[SourcesSpec, _Plan]] = {}
@@ -102,6 +103,7 @@ def _plan(sources: SourcesSpec) -> _Plan:
         collections=tuple(sorted(set(collection_of.values()))),
         priority={system: s.priority for system, s in sources.systems.items()},
         region=sources.default_region,
+        account_scoped=frozenset(n for n, a in attributes.items() if a.spec.scope == "account"),
     )
     if len(_PLANS) > 16:  # specs are few and long-lived; never grow without bound
         _PLANS.clear()
@@ -110,9 +112,16 @@ def _plan(sources: SourcesSpec) -> _Plan:
 
 
 def reconcile(
-    customer_id: str, records: list[SourceRecord], sources: SourcesSpec
+    customer_id: str,
+    records: list[SourceRecord],
+    sources: SourcesSpec,
+    account_records: Sequence[SourceRecord] = (),
 ) -> ResolvedCustomer:
-    """Build the resolved customer from its source records (merges/held are set by the caller)."""
+    """Build the resolved customer from its source records (merges/held are set by the caller).
+
+    `account_records` are other customers' records at the same account (see core/accounts.py):
+    they offer candidates for account-scoped attributes only.
+    """
     plan = _plan(sources)
     ordered = sorted(records, key=lambda r: (r.feed, r.record_id))
     customer = ResolvedCustomer(customer_id=customer_id, records=[r.key for r in ordered])
@@ -135,6 +144,11 @@ def reconcile(
         if grouped:
             for collection, values in grouped.items():
                 items[collection].append(CollectionItem(values, provenance))
+    for record in sorted(account_records, key=lambda r: (r.feed, r.record_id)):
+        provenance = Provenance(record.system, record.feed, record.record_id, record.updated_at)
+        for name, value in record.attributes.items():
+            if name in plan.account_scoped:
+                buckets.setdefault(name, []).append(Candidate(value, provenance))
     for name, attr_plan in plan.attributes.items():
         candidates = buckets.get(name)
         if candidates:

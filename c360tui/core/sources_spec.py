@@ -21,7 +21,8 @@ class AttributeSpec(_Strict):
     """One attribute of a customer: its type, how reconciliation picks a winner, who owns it.
 
     `collection` names a list the attribute belongs to (e.g. "tickets"): such values become items
-    of that list instead of competing for one winner.
+    of that list instead of competing for one winner. `scope = "account"` marks a fact of the
+    company (plan, ARR): it is reconciled over the records of everyone at the same account.
     """
 
     type: AttrType = "string"
@@ -30,6 +31,7 @@ class AttributeSpec(_Strict):
     system_of_record: list[str] = Field(default_factory=list)
     conflict_window: str = "0s"
     collection: str | None = None
+    scope: Literal["customer", "account"] = "customer"
     min: float | None = None
     max: float | None = None
     choices: list[str] | None = None

@@ -173,10 +173,12 @@ class StoreBackend:
         with self._lock:
             summary = store.customer_summary(customer_id)
         name = summary.display_name if summary else customer_id
-        parts = [summary.company] if summary and summary.company else []
+        parts = []
         sort_spec = next((s for s in spec.signals if s.id == signal), None)
         if sort_spec is not None and sort_spec.attribute and sort_spec.attribute in values:
-            parts.append(f"{sort_spec.label.lower()} {values[sort_spec.attribute]}")
+            parts.append(f"{values[sort_spec.attribute]} {sort_spec.label.lower()}")
+        if summary and summary.company:
+            parts.append(summary.company)
         return QueueItem(customer_id, name, " · ".join(parts))
 
     def settle(

@@ -73,6 +73,7 @@ def signal(
     alternates: list[SourceValue] | None = None,
     contenders: list[SourceValue] | None = None,
     reason: str = "",
+    series: list[float] | None = None,
 ) -> SignalView:
     freshness = {"stale": "stale", "missing": "unknown"}.get(trust, "fresh")
     return SignalView(
@@ -97,6 +98,7 @@ def signal(
         alternates=alternates or [],
         contenders=contenders or [],
         inputs=["ticket_severity", "ticket_status"] if kind == "derived" else [],
+        series=series,
     )
 
 
@@ -236,8 +238,9 @@ def csm_view(customer_id: str, name: str, usage: list[float]) -> DecisionView:
         signal(
             "usage_trend",
             "Usage trend",
-            f"{usage[-1]:.0f} min/wk, was {usage[0]:.0f}",
-            value=usage,
+            f"{(usage[-1] - usage[0]) / usage[0] * 100:+.0f}% (8w)",
+            value=round((usage[-1] - usage[0]) / usage[0] * 100, 1),
+            series=usage,
             kind="derived",
             rank=1,
             age="4d / 7d",

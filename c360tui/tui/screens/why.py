@@ -45,13 +45,13 @@ class WhyScreen(ModalScreen[None]):
             )
             yield _field("Value", safe_content(signal.display))
             yield _field("Freshness", Content(f"{signal.freshness} · {signal.age_text}"))
-            yield _field("Rule", safe_content(signal.rule))
+            yield _field("Rule", safe_content(signal.rule or "—"))
             if signal.reason:
                 yield _field("Why this state", safe_content(signal.reason))
             if signal.effect:
                 yield _field("Moves the decision", safe_content(signal.effect))
             yield from _provenance(signal)
-            if signal.inputs:
+            if signal.inputs and signal.kind == "derived":
                 yield _field("Derived from", safe_content(", ".join(signal.inputs)))
             if signal.contenders:
                 yield Label(Content("Disagreeing values"), classes="why-heading")

@@ -58,6 +58,16 @@ def trust_look(signal: SignalView, flagged: bool = False) -> TrustLook:
     return TRUST_LOOKS[signal.trust]
 
 
+def age_cell(signal: SignalView) -> str:
+    """Age against budget for the row: "5d / 7d", or "? / 7d" when the age is unknown.
+
+    The reason an age is unknown ("no timestamp") is long; the Why modal shows it whole.
+    """
+    if signal.age_seconds is None and " / " in signal.age_text:
+        return "? / " + signal.age_text.rsplit(" / ", 1)[1]
+    return signal.age_text
+
+
 def numeric_series(value: object) -> list[float] | None:
     """The value as a list of numbers when it is a series (drawn as a sparkline), else None."""
     if isinstance(value, list) and value and all(isinstance(v, int | float) for v in value):
@@ -79,11 +89,11 @@ class SignalRow(Widget, can_focus=True):
         look = trust_look(self.signal)
         yield Label(f"{look.glyph} {look.word}", classes=f"trust {look.css}", markup=False)
         yield Label(safe_content(self.signal.label, 24), classes="signal-label")
-        series = numeric_series(self.signal.value)
+        series = self.signal.series or numeric_series(self.signal.value)
         if series is not None:
             yield Sparkline(series, classes="signal-spark")
         yield Label(safe_content(self.signal.display, MAX_VALUE_CELLS), classes="signal-value")
-        yield Label(safe_content(self.signal.age_text), classes="signal-age")
+        yield Label(safe_content(age_cell(self.signal)), classes="signal-age")
 
     def watch_flagged(self, flagged: bool) -> None:
         if not self.is_mounted:

@@ -59,6 +59,15 @@ def test_unknown_attribute_is_reported() -> None:
         (lambda d: d.update(colour="blue"), "Extra inputs are not permitted"),
         (lambda d: d["unique_keys"].append({"field": "passport"}), "names field 'passport'"),
         (lambda d: d["rules"][0]["compare"][0].update(method="sounds_like"), "method"),
+        (lambda d: d["rules"][0]["compare"][0].update(weight=3), "has no min_score"),
+        (lambda d: d["rules"][-1].update(min_score=500), "can never fire"),
+        (
+            lambda d: d["rules"][-1]["compare"][0].update(
+                levels=[{"at": 0.5, "weight": 1}, {"at": 0.9, "weight": 2}]
+            ),
+            "highest `at` down",
+        ),
+        (lambda d: d["rules"][-1]["compare"][0].update(swap_with="nickname"), "'nickname'"),
     ],
 )
 def test_bad_specs_are_refused_with_a_pointer(change: Any, message: str) -> None:

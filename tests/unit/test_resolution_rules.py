@@ -164,7 +164,7 @@ def test_national_id_links_with_a_similar_name(spec: IdentitySpec) -> None:
 def test_last_name_dob_and_address_link(spec: IdentitySpec) -> None:
     result = resolve(
         [
-            rec("crm_contacts", "1", first_name="Jo", last_name="Paterson", dob="1916-10-17",
+            rec("crm_contacts", "1", last_name="Paterson", dob="1916-10-17",
                 address="15 Lubuma Place, Greensborough 3138"),
             rec("billing_accounts", "2", first_name="Domenique", last_name="Paterson",
                 dob="1916-10-17", address="15 lubuma pl greensborough 3138"),
@@ -201,6 +201,43 @@ def test_colleagues_with_one_name_and_different_mailboxes_stay_apart(spec: Ident
             rec("crm_contacts", "2", email="jsmith@acme.io", company_domain="acme.io",
                 first_name="John", last_name="Smith"),
             rec("support_tickets", "t1", company="Acme", first_name="John", last_name="Smith"),
+        ],
+        spec,
+        region="US",
+    )  # fmt: skip
+    assert not together(result, "crm_contacts:1", "crm_contacts:2")
+
+
+def test_weighted_person_evidence_links_through_typos_and_swapped_names(
+    spec: IdentitySpec,
+) -> None:
+    result = resolve(
+        [
+            rec("crm_contacts", "1", first_name="Mikhayla", last_name="Hannagan", dob="1977-05-01",
+                national_id="1030769", address="20 Rupp Place, Brentwood Village 2257"),
+            # names swapped, a transposed national id, a typo in the address
+            rec("crm_leads", "2", first_name="Hannagan", last_name="Mikhayla", dob="1977-05-01",
+                national_id="1037069", address="20 rupp plce brentwood village 2257"),
+        ],
+        spec,
+        region="US",
+    )  # fmt: skip
+    assert together(result, "crm_contacts:1", "crm_leads:2")
+    (evidence,) = next(iter(result.merges.values()))
+    assert evidence.rule == "person_evidence"
+    assert {f.field for f in evidence.fields} == {
+        "first_name", "last_name", "dob", "national_id", "address",
+    }  # fmt: skip
+
+
+def test_weighted_person_evidence_keeps_twins_apart(spec: IdentitySpec) -> None:
+    # same surname, birthday and home, different first names and no id: two people
+    result = resolve(
+        [
+            rec("crm_contacts", "1", first_name="Olivia", last_name="Wheatley", dob="1942-10-07",
+                address="5 Crisp Circuit, Lake Clarendon 4575"),
+            rec("crm_contacts", "2", first_name="Amelia", last_name="Wheatley", dob="1942-10-07",
+                address="5 Crisp Circuit, Lake Clarendon 4575"),
         ],
         spec,
         region="US",

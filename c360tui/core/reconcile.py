@@ -20,7 +20,7 @@ The result does not depend on the order of the records.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from c360tui.core.customer import (
@@ -170,6 +170,13 @@ def reconcile_attribute(
 
 def _reconcile(attr: _AttrPlan, candidates: list[Candidate], plan: _Plan) -> ReconciledAttribute:
     spec = attr.spec
+    if spec.type in ("email", "phone") and len(candidates) > 1:
+        # A junk identifier ("n/a", "test@test.com") never beats a usable one; it stays visible.
+        usable = [c for c in candidates if _usable_identifier(spec.type, c.value, plan.region)]
+        if usable and len(usable) < len(candidates):
+            result = _reconcile(attr, usable, plan)
+            junk = tuple(c for c in candidates if c not in usable)
+            return replace(result, alternates=result.alternates + junk)
     keyer = _Normaliser(spec.type, plan.region, _TEXT_FOLDERS.get(attr.name))
     priority = plan.priority
     if len(candidates) == 1:
@@ -240,6 +247,15 @@ def _is_role_address(value: AttrValue) -> bool:
     if not isinstance(value, str) or "@" not in value:
         return False
     return value.strip().split("@", 1)[0].casefold() in _ROLE_LOCAL_PARTS
+
+
+def _usable_identifier(attr_type: str, value: AttrValue, region: str) -> bool:
+    """True when an email or phone value normalises to a real identifier (not junk)."""
+    if not isinstance(value, str):
+        return False
+    if attr_type == "email":
+        return normalize_email(value) is not None
+    return normalize_phone(value, region) is not None
 
 
 class _Normaliser:

@@ -31,11 +31,16 @@ except ImportError:  # pragma: no cover - depends on the environment
     _loads = json.loads
 
 _ENGAGING_SQL = ", ".join(f"'{t}'" for t in sorted(ENGAGING))
-# The session's next event after `e`, by seq, through the (session_id, seq) index.
+# The session's next event after `e`, by seq. One writer commits a session in seq order, so it
+# is usually the very next row (a rowid lookup on a page already read); otherwise the
+# (session_id, seq) index finds it. COALESCE evaluates the second only when the first is NULL.
 _NEXT = (
+    "coalesce((SELECT n.{column} FROM events n WHERE n.id = e.id + 1 "
+    "AND n.session_id = e.session_id AND n.seq = e.seq + 1), "
     "(SELECT n.{column} FROM events n WHERE n.session_id = e.session_id AND n.seq > e.seq "
-    "ORDER BY n.seq LIMIT 1)"
+    "ORDER BY n.seq LIMIT 1))"
 )
+MMAP_BYTES = 1 << 31  # read pages through a memory map (no copy per page); reading only
 
 
 def moment(value: date | datetime) -> str:
@@ -72,7 +77,7 @@ def _views(conn: sqlite3.Connection, where: str, params: list[object], tally: Ta
                {_NEXT.format(column="mono_ns")} - e.mono_ns AS dwell
         FROM events e
         WHERE e.type = 'view_opened'{where}),
-    engaged AS MATERIALIZED (
+    engaged AS (
         SELECT e.role, e.actor, e.session_id, e.customer_id FROM events e
         WHERE e.type IN ({_ENGAGING_SQL}) AND e.role IS NOT NULL
           AND e.customer_id IS NOT NULL{where}),
@@ -81,29 +86,26 @@ def _views(conn: sqlite3.Connection, where: str, params: list[object], tally: Ta
         FROM events e, json_each(e.payload, '$.customer_ids') j
         WHERE e.type = 'search' AND e.role IS NOT NULL{where}
           AND coalesce({_NEXT.format(column="type")}, '') != 'search'),
-    opened AS (
-        SELECT role, actor, session_id, customer_id FROM views
-        WHERE role IS NOT NULL AND dwell >= {OPEN_DWELL_NS}
-        UNION SELECT role, actor, session_id, customer_id FROM engaged),
-    presented AS (
-        SELECT role, actor, session_id, customer_id FROM views WHERE role IS NOT NULL
-        UNION SELECT role, actor, session_id, customer_id FROM offered
-        UNION SELECT role, actor, session_id, customer_id FROM opened)
-    SELECT 'presented', role, actor, count(*), NULL FROM presented GROUP BY role, actor
-    UNION ALL
-    SELECT 'opened', role, actor, count(*), NULL FROM opened GROUP BY role, actor
+    pairs AS (
+        SELECT role, min(actor) AS actor, max(opened) AS opened FROM (
+            SELECT role, actor, session_id, customer_id, dwell >= {OPEN_DWELL_NS} AS opened
+            FROM views WHERE role IS NOT NULL
+            UNION ALL SELECT role, actor, session_id, customer_id, 1 FROM engaged
+            UNION ALL SELECT role, actor, session_id, customer_id, 0 FROM offered)
+        GROUP BY session_id, customer_id, role)  -- a session has one actor
+    SELECT 'open', role, actor, count(*), sum(opened) FROM pairs GROUP BY role, actor
     UNION ALL
     SELECT 'shown', coalesce(view, ''), spec_version, count(*), min(id) FROM views
     GROUP BY view, spec_version
     """
     shown: list[tuple[str, int, int]] = []
-    for kind, first, second, n, row_id in conn.execute(sql, params + params + params):
-        if kind == "presented":
+    for kind, first, second, n, extra in conn.execute(sql, params + params + params):
+        if kind == "open":
             tally.presented[(first, second)] += n
-        elif kind == "opened":
-            tally.opened[(first, second)] += n
+            if extra:
+                tally.opened[(first, second)] += extra
         else:
-            shown.append((first, n, row_id))
+            shown.append((first, n, extra))
     for view, n, row_id in shown:  # one representative per view and spec version
         (payload,) = conn.execute("SELECT payload FROM events WHERE id = ?", (row_id,)).fetchone()
         for signal in _loads(payload).get("signals", ()):
@@ -179,12 +181,14 @@ def tally_file(
     def views() -> None:
         try:
             with open_reader(reader.path) as other:
+                other.connection.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
                 _guarded(reader.path, lambda: _views(other.connection, where, params, side))
         except BaseException as error:  # handed to the caller's thread below
             failure.append(error)
 
     thread = threading.Thread(target=views, name="c360-report-views")
     thread.start()
+    reader.connection.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
     try:
         _guarded(reader.path, lambda: _actions(reader.connection, where, params, tally))
         _guarded(reader.path, lambda: _touches(reader.connection, where, params, tally))

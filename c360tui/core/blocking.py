@@ -36,10 +36,22 @@ def _text(value: AttrValue | None) -> str | None:
     return text or None
 
 
-def _simple_normalizer(kind: str, region: str) -> _Text:
+def _personal_email(roles: frozenset[str]) -> _Text:
+    """normalize_email that also drops team inboxes (billing@, ap@...), which name no person."""
+
+    def normalise(raw: str) -> str | None:
+        email = normalize_email(raw)
+        if email is None or email.split("@", 1)[0] in roles:
+            return None
+        return email
+
+    return normalise
+
+
+def _simple_normalizer(kind: str, region: str, roles: frozenset[str] = frozenset()) -> _Text:
     """The single-attribute normaliser of a field kind; empty results count as missing."""
     simple: dict[str, _Text] = {
-        "email": normalize_email,
+        "email": _personal_email(roles) if roles else normalize_email,
         "phone": lambda raw: normalize_phone(raw, region),
         "name": lambda raw: fold_name(raw) or None,
         "first_name": lambda raw: canonical_first_name(raw) or None,
@@ -66,6 +78,7 @@ class FieldTable:
         self.values: dict[str, Column] = {}
         self.raw: dict[str, Column] = {}
         attrs = [record.attributes for record in records]
+        self._roles = frozenset(fold_text(role) for role in spec.junk.role_mailboxes)
         everywhere = {fold_text(value) for value in spec.junk.everywhere}
         # plain fields first: the derived ones (full_name, company_domain) read their columns
         order = sorted(spec.fields.items(), key=lambda item: item[1] in DERIVED_INPUTS)
@@ -75,7 +88,8 @@ class FieldTable:
             if kind == "full_name":
                 column = self._full_names(attrs, everywhere)
             else:
-                column = _normalise(raw, _simple_normalizer(kind, region), junk)
+                normalizer = _simple_normalizer(kind, region, self._roles)
+                column = _normalise(raw, normalizer, junk)
                 if kind == "company_domain":
                     self._fill_email_domains(column, attrs, everywhere, spec)
             self.values[name] = column
@@ -87,7 +101,7 @@ class FieldTable:
         if name in self.values:
             return self.values[name]
         raw = [_text(a.get(name)) for a in attrs]
-        return _normalise(raw, _simple_normalizer(kind, region), junk)
+        return _normalise(raw, _simple_normalizer(kind, region, self._roles), junk)
 
     def _fill_email_domains(
         self, column: Column, attrs: list[dict[str, AttrValue]], junk: set[str], spec: IdentitySpec

@@ -157,10 +157,15 @@ class UniqueKey(_Strict):
 
 
 class JunkSpec(_Strict):
-    """Placeholder values that identify nobody: everywhere (`everywhere`) and per field."""
+    """Placeholder values that identify nobody: everywhere (`everywhere`) and per field.
+
+    `role_mailboxes` are email local parts of team inboxes (billing@, ap@...): such an address
+    names a company's team, not a person, so it is treated as no email at all.
+    """
 
     everywhere: list[str] = Field(default_factory=list)
     fields: dict[str, list[str]] = Field(default_factory=dict)
+    role_mailboxes: list[str] = Field(default_factory=list)
 
 
 class IdentitySpec(_Strict):

@@ -179,3 +179,34 @@ def test_split_request_keeps_two_records_apart(spec: IdentitySpec) -> None:
     assert reasons and all("split request" in r for r in reasons)
     # the first customer keeps its id; the split-off record gets a new one
     assert before.assignment[key("crm_contacts:1")] in after.clusters
+
+
+def test_team_inbox_links_nobody_but_the_phone_still_does(spec: IdentitySpec) -> None:
+    result = resolve(
+        [
+            rec("crm_contacts", "1", email="ann.lee@acme.io", phone="(415) 555-0100",
+                first_name="Ann", last_name="Lee"),
+            rec("billing_accounts", "B1", email="billing@acme.io", phone="415.555.0100",
+                first_name="Ann", last_name="Lee"),
+            rec("billing_accounts", "B2", email="Billing@acme.io", first_name="Tom",
+                last_name="Berg"),
+        ],
+        spec,
+        region="US",
+    )  # fmt: skip
+    assert together(result, "crm_contacts:1", "billing_accounts:B1")
+    assert not together(result, "billing_accounts:B1", "billing_accounts:B2")
+
+
+def test_same_name_behind_one_number_with_other_mailboxes_stays_apart(spec: IdentitySpec) -> None:
+    result = resolve(
+        [
+            rec("crm_leads", "1", email="fscott@delta.io", phone="313-555-3443",
+                first_name="Frederick", last_name="Scott"),
+            rec("crm_leads", "2", email="fscott2@delta.io", phone="(313) 555-3443",
+                first_name="Frederick", last_name="Scott"),
+        ],
+        spec,
+        region="US",
+    )  # fmt: skip
+    assert not together(result, "crm_leads:1", "crm_leads:2")

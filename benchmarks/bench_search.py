@@ -17,6 +17,7 @@ import statistics
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 from c360tui.core.customer import (
@@ -157,9 +158,14 @@ AREAS = (212, 312, 415, 503, 617, 646, 702, 713, 808, 917)
 BASE_TIME = datetime(2025, 1, 1, tzinfo=UTC)
 
 
+@lru_cache(maxsize=64)
+def _provenance(system: str, feed: str, record_id: str, day: int) -> Provenance:
+    """One Provenance per record, shared by its values (as core.reconcile builds them)."""
+    return Provenance(system, feed, record_id, BASE_TIME + timedelta(days=day))
+
+
 def _candidate(value: AttrValue, system: str, feed: str, record_id: str, day: int) -> Candidate:
-    observed = BASE_TIME + timedelta(days=day)
-    return Candidate(value, Provenance(system, feed, record_id, observed))
+    return Candidate(value, _provenance(system, feed, record_id, day))
 
 
 def synthetic_customer(i: int, seed: int = 7) -> ResolvedCustomer:

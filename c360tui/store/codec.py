@@ -75,14 +75,19 @@ def attributes_doc(
     values come from a handful of records: it keeps the documents (and the disk writes) small.
     """
     sources: list[list[Any]] = []
-    index: dict[tuple[str, str, str, datetime | None], int] = {}
+    by_id: dict[int, int] = {}  # reconcile shares one Provenance per record: the fast path
+    by_value: dict[tuple[str, str, str, datetime | None], int] = {}
 
     def ref(prov: Provenance) -> int:
-        key = (prov.system, prov.feed, prov.record_id, prov.observed_at)
-        found = index.get(key)
+        found = by_id.get(id(prov))
         if found is None:
-            found = index[key] = len(sources)
-            sources.append([prov.system, prov.feed, prov.record_id, dump_time(prov.observed_at)])
+            key = (prov.system, prov.feed, prov.record_id, prov.observed_at)
+            found = by_value.get(key)
+            if found is None:
+                found = by_value[key] = len(sources)
+                observed = dump_time(prov.observed_at)
+                sources.append([prov.system, prov.feed, prov.record_id, observed])
+            by_id[id(prov)] = found
         return found
 
     rows: list[list[Any]] = []

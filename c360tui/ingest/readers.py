@@ -90,8 +90,10 @@ def _is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and (not value or value.isspace()))
 
 
-def _build(plan: _Plan, get: Callable[[str], object], line: int, fingerprint: int) -> SourceRecord:
-    """Build one record from a row's cells (`get(column)`), raising RowRejected with the reason."""
+def _build_json(
+    plan: _Plan, get: Callable[[str], object], line: int, fingerprint: int
+) -> SourceRecord:
+    """Build one record from a JSON object (`get` is its .get), raising RowRejected if bad."""
     feed = plan.feed
     raw_id = get(feed.record_id)
     if _is_blank(raw_id):
@@ -351,7 +353,7 @@ def _json_row(plan: _Plan, text: str, line: int, undecodable: bool) -> SourceRec
                 f"Field {bad!r} is {len(obj[bad]):,} characters long, over the "
                 f"{MAX_FIELD_CHARS:,}-character limit."
             )
-    return _build(plan, obj.get, line, hash(text.strip()))
+    return _build_json(plan, obj.get, line, hash(text.strip()))
 
 
 def _first_key(obj: dict[str, object], test: Callable[[str], bool]) -> str:

@@ -114,7 +114,9 @@ def company_domain_of_email(email: str) -> str | None:
 
 # ---------------------------------------------------------------------------- phone
 
-_PHONE_ALLOWED = re.compile(r"^[\d\s().\-+/]+$")
+# ASCII digits only: other scripts' digits go to the library, which maps them
+_PHONE_ALLOWED = re.compile(r"^[0-9 \t().\-+/]+$")
+_NON_DIGIT = re.compile(r"[^0-9]+")
 _EXTENSION = re.compile(r"\s*(?:ext\.?|extension|x|#)\s*\d{1,6}\s*$", re.IGNORECASE)
 
 
@@ -165,10 +167,10 @@ def normalize_phone(raw: str, region: str) -> str | None:
     if not _PHONE_ALLOWED.match(text):
         # letters (vanity numbers) or odd symbols: let the library judge the raw text
         return _parse_phone(text, region) if any(ch.isdigit() for ch in text) else None
-    digits = "".join(ch for ch in text if ch.isdigit())
+    digits = _NON_DIGIT.sub("", text)
     if not 7 <= len(digits) <= 15 or digits.count(digits[0]) == len(digits):
         return None
-    plus = text.lstrip().startswith("+")
+    plus = text.startswith("+")
     if _country_code(region) == 1:
         # NANP fast path: 10 digits, or 11 with the country code 1, need no full parse
         national = digits if len(digits) == 10 and not plus else ""

@@ -141,3 +141,9 @@ def test_dates_identifiers_and_addresses() -> None:
     assert normalize_date("2020-02-30") is None
     assert normalize_identifier(" B-1001 ") == normalize_identifier("b1001")
     assert normalize_address("7 Wallaby Place") == normalize_address("7 wallaby pl.")
+
+
+def test_phone_with_other_scripts_digits_or_odd_spaces() -> None:
+    assert normalize_phone("(٤١٥) ٥٥٥-٠١٠٠", "US") == "+14155550100"
+    assert normalize_phone("415\u00a0555\u00a00100", "US") == "+14155550100"
+    assert normalize_phone("+1 415 555 0100\u200b", "US") == "+14155550100"

@@ -69,8 +69,8 @@ def _simple_normalizer(kind: str, region: str, roles: frozenset[str] = frozenset
 class FieldTable:
     """Normalised values of every spec field for a sorted list of records, junk already removed.
 
-    `raw[field]` keeps the trimmed source text (for `exact` comparisons); `person[i]` is a
-    record's folded full name, used to count the distinct people behind a shared value.
+    `raw[field]` keeps the trimmed source text of fields a rule compares `exact`; `person[i]` is
+    a record's folded full name, used to count the distinct people behind a shared value.
     """
 
     def __init__(self, records: Sequence[SourceRecord], spec: IdentitySpec, region: str) -> None:
@@ -79,12 +79,16 @@ class FieldTable:
         self.raw: dict[str, Column] = {}
         attrs = [record.attributes for record in records]
         self._roles = frozenset(fold_text(role) for role in spec.junk.role_mailboxes)
+        # raw text is kept only where a rule compares it exactly: it costs a column per field
+        exact = {c.field for rule in spec.rules for c in rule.compare if c.method == "exact"}
         everywhere = {fold_text(value) for value in spec.junk.everywhere}
         # plain fields first: the derived ones (full_name, company_domain) read their columns
         order = sorted(spec.fields.items(), key=lambda item: item[1] in DERIVED_INPUTS)
         for name, kind in order:
             junk = everywhere | {fold_text(value) for value in spec.junk.fields.get(name, [])}
-            self.raw[name] = raw = [_text(a.get(name)) for a in attrs]
+            raw = [_text(a.get(name)) for a in attrs]
+            if name in exact:
+                self.raw[name] = raw
             if kind == "full_name":
                 column = self._full_names(attrs, everywhere)
             else:

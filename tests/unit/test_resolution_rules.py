@@ -243,3 +243,20 @@ def test_weighted_person_evidence_keeps_twins_apart(spec: IdentitySpec) -> None:
         region="US",
     )  # fmt: skip
     assert not together(result, "crm_contacts:1", "crm_contacts:2")
+
+
+def test_exact_method_compares_the_source_text(spec: IdentitySpec) -> None:
+    rule = spec.rule("same_crm_id")
+    exact = rule.model_copy(
+        update={"compare": [rule.compare[0].model_copy(update={"method": "exact"})]}
+    )
+    exact_spec = spec.model_copy(update={"rules": [exact]})
+    records = [
+        rec("crm_contacts", "1", crm_id="CRM-001"),
+        rec("crm_leads", "2", crm_id="crm001"),
+        rec("crm_leads", "3", crm_id=" CRM-001 "),
+    ]
+    result = resolve(records, exact_spec, region="US")
+    assert together(result, "crm_contacts:1", "crm_leads:3")
+    assert not together(result, "crm_contacts:1", "crm_leads:2")
+    assert together(resolve(records, spec, region="US"), "crm_contacts:1", "crm_leads:2")

@@ -4,11 +4,13 @@
   asked why about or flagged, moves just below the fold. Signals the recommendation rules read
   are kept: they decide the case whether or not anyone clicks them.
 - **promote**: the signals below the fold people open most (expanded or asked why about, at
-  least `min_opens` times; ranked ones or detail-section fields) take the freed places; a detail
+  least `min_opens` times and in at least 10% of the views that showed them; ranked ones or
+  detail-section fields) take the freed places; a detail
   field that earns its place becomes a ranked signal. A demotion with no field to take its place
   shrinks the fold. Flags do not promote: a value flagged wrong is a trust leak, not interest.
-- **trust leak**: a field flagged wrong, or overridden while untrusted, gets a comment naming the
-  counts and the source systems, for the data owner.
+- **trust leak**: a field flagged wrong at least twice, or overridden at least 3 times and in at
+  least a quarter of the actions taken while it was untrusted, gets a comment naming the counts
+  and the source systems, for the data owner.
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ from c360tui.metrics.compute import FieldAttention, FlagLeak, Metrics, OverrideL
 
 MIN_SHOWN = 20
 MIN_OPENS = 3
+MIN_OPEN_SHARE = 0.10  # opened in at least this share of the views that showed it
+MIN_FLAGS = 2
+MIN_OVERRIDES = 3
+MIN_OVERRIDE_SHARE = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +89,13 @@ def plan_view(
     section_of = {s.id: section.id for section in spec.sections for s in section.signals}
     below = ranked[spec.above_fold :] + list(section_of)
     candidates = sorted(
-        (s for s in below if (a := attention.get(s)) is not None and opens(a) >= min_opens),
+        (
+            s
+            for s in below
+            if (a := attention.get(s)) is not None
+            and opens(a) >= min_opens
+            and opens(a) >= MIN_OPEN_SHARE * a.shown
+        ),
         key=lambda s: (-opens(attention[s]), s in section_of, s),
     )
     order = list(ranked)
@@ -142,9 +154,16 @@ def _leak_comments(
     for leak in flags:
         if leak.view == plan.view and leak.field in known:
             flagged.setdefault(leak.field, []).append(leak)
+    flagged = {k: v for k, v in flagged.items() if sum(f.flags for f in v) >= MIN_FLAGS}
     overridden: dict[str, list[OverrideLeak]] = {}
     for o in overrides:
-        if o.view == plan.view and o.field in known:
+        rate = o.rate or 0.0
+        if (
+            o.view == plan.view
+            and o.field in known
+            and o.overrides >= MIN_OVERRIDES
+            and (rate >= MIN_OVERRIDE_SHARE)
+        ):
             overridden.setdefault(o.field, []).append(o)
     for name in sorted(set(flagged) | set(overridden)):
         lines = []

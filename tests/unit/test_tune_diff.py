@@ -140,10 +140,22 @@ def test_a_demotion_with_nothing_to_promote_shrinks_the_fold(specs: Path) -> Non
 
 
 def test_too_little_evidence_proposes_nothing(specs: Path) -> None:
-    few = metrics(sdr_session(specs, views=5).recorded)
+    few = metrics(sdr_session(specs, views=5).recorded)  # one flag, a few opens
     plan = plan_changes(few, specs)
-    assert [p.kind for p in plan.proposals] == ["leak"]  # a flag is evidence on its own
-    assert '-version = "1"' not in plan.diff
+    assert plan.proposals == [] and plan.diff == ""
+
+
+def test_fields_opened_in_only_a_small_share_of_views_are_not_promoted(specs: Path) -> None:
+    script = sdr_session(specs, views=30)
+    spec = load_views(specs)["sdr_call_now"]
+    for n in range(30, 100):  # 70 more views where nobody opens web visits or title
+        script.view(10.0 * n, f"C-{n}", signals=shown(spec)).act(10.0 * n + 3, f"C-{n}", "call")
+    promoted = {
+        p.field
+        for p in plan_changes(metrics(script.recorded), specs).proposals
+        if p.kind == "promote"
+    }
+    assert promoted == {"web_visits"}  # opened in 10 of 100 views; title in 8: under 10%
 
 
 def test_apply_restores_every_file_when_the_tuned_specs_fail_the_check(specs: Path) -> None:

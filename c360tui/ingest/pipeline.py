@@ -147,6 +147,7 @@ def ingest(
     are checked against (timestamps later than it are quarantined). Raises C360Error for a
     whole-file problem before anything is written.
     """
+    from c360tui.core.accounts import account_mates
     from c360tui.core.reconcile import reconcile
     from c360tui.core.resolution import resolve
 
@@ -237,10 +238,13 @@ def ingest(
     del records
     clusters = len(resolution.clusters)
 
+    members = {cid: [by_key[key] for key in keys] for cid, keys in resolution.clusters.items()}
+    mates = account_mates(members, sources)
+
     def customers() -> Iterator[ResolvedCustomer]:
         assert sources is not None
-        for done, (customer_id, keys) in enumerate(resolution.clusters.items(), start=1):
-            customer = reconcile(customer_id, [by_key[key] for key in keys], sources)
+        for done, (customer_id, records) in enumerate(members.items(), start=1):
+            customer = reconcile(customer_id, records, sources, mates.get(customer_id, ()))
             customer.merges = resolution.merges.get(customer_id, [])
             customer.held = resolution.held.get(customer_id, [])
             if done % _CHUNK == 0:

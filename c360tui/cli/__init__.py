@@ -4,6 +4,7 @@
 from c360tui.cli import (  # noqa: F401
     cmd_agent,
     cmd_ingest,
+    cmd_lead,
     cmd_query,
     cmd_report,
     cmd_sample,

@@ -1,0 +1,465 @@
+"""Replay: the recorded sessions, and one session stepped (left/right) or played (space) at 1x,
+4x or 16x, showing the decision view as the rep saw it then and what they did to it.
+
+The view comes from the recorded `view_opened` event (signals, trust, freshness, ages), never
+from the store: a customer that changed since still replays as it was. Telemetry is read in
+thread workers that post messages; every recorded string is shown as Text/Content, never markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from c360tui.core.durations import format_age
+from c360tui.errors import C360Error
+from c360tui.metrics.replay import SessionSummary, ShownView, Step, describe
+from c360tui.telemetry.events import ShownSignal
+from c360tui.tui.safe_text import join, safe_content, safe_text
+
+if TYPE_CHECKING:
+    from c360tui.tui.screens.lead import Scope
+
+SPEEDS = (1, 4, 16)
+MAX_WAIT_S = 3.0  # an idle gap plays as at most this long (its real length is still shown)
+# Trust as glyph and word (the decision view's look), so NO_COLOR still tells them apart.
+TRUST = {
+    "trusted": ("✓", "$success"),
+    "stale": ("⌛", "$warning"),
+    "conflicted": ("⚠", "bold $error"),
+    "missing": ("∅", "$text-muted"),
+    "unverified": ("?", "italic $warning"),
+}
+# What the highlighted line says the rep just did.
+DOING = {
+    "field_expanded": "◀ expanded",
+    "field_collapsed": "◀ collapsed",
+    "provenance_opened": "◀ asked why",
+    "value_flagged": "◀ flagged wrong",
+    "section_expanded": "◀ opened",
+    "section_collapsed": "◀ closed",
+}
+
+
+def delay_for(gap_ms: int, speed: int) -> float:
+    """Seconds to wait before showing a step `gap_ms` after the previous one, at `speed`."""
+    return min(max(gap_ms, 0) / 1000 / speed, MAX_WAIT_S)
+
+
+def clock(ms: int) -> str:
+    """Time since the session started: 0:03.5, 12:40.0, 1:02:03.0."""
+    minutes, seconds = divmod(ms / 1000, 60)
+    hours, minutes = divmod(int(minutes), 60)
+    return f"{hours}:{minutes:02d}:{seconds:04.1f}" if hours else f"{minutes}:{seconds:04.1f}"
+
+
+def gap(ms: int) -> str:
+    """The time since the previous event: +850 ms, +3.2 s, +4m 05s."""
+    if ms < 1000:
+        return f"+{ms} ms"
+    if ms < 60_000:
+        return f"+{ms / 1000:.1f} s"
+    minutes, seconds = divmod(round(ms / 1000), 60)
+    return f"+{minutes}m {seconds:02d}s"
+
+
+def _age(signal: ShownSignal) -> str:
+    age = "?" if signal.age_seconds is None else format_age(timedelta(seconds=signal.age_seconds))
+    if signal.budget_seconds is None:
+        return age
+    return f"{age} / {format_age(timedelta(seconds=signal.budget_seconds))}"
+
+
+def signal_line(signal: ShownSignal, view: ShownView, step: Step) -> Content:
+    """One recorded signal: open mark, rank, id, trust glyph+word, freshness, age/budget, flag."""
+    glyph, style = TRUST[signal.trust]
+    open_mark = "▾" if signal.id in view.expanded else " "
+    flagged = signal.id in view.flagged
+    name = safe_content(signal.id, 22)
+    line = join(
+        Content(f"{open_mark}{signal.rank:>2} "),
+        name.pad_right(max(0, 22 - name.cell_length)),
+        " ",
+        Content.styled(f"{glyph} {signal.trust:<10}", style),
+        Content(f" {signal.freshness:<7} {_age(signal):<9}"),
+        Content.styled(" ⚑ flagged", "bold $error") if flagged else Content(""),
+    )
+    if step.target == signal.id and step.type in DOING:
+        return join(line, " ", Content.styled(DOING[step.type], "bold")).stylize("reverse")
+    return line
+
+
+def view_lines(view: ShownView, step: Step) -> list[Content]:
+    """The recorded view: ranked signals, the fold, then each section open or closed."""
+    lines: list[Content] = []
+    ranked = [s for s in view.signals if s.section is None]
+    below = False
+    for signal in sorted(ranked, key=lambda s: s.rank):
+        if not signal.above_fold and not below:
+            below = True
+            lines.append(Content.styled("   ── below the fold ──", "$text-muted"))
+        lines.append(signal_line(signal, view, step))
+    sections: dict[str, list[ShownSignal]] = {}
+    for signal in view.signals:
+        if signal.section is not None:
+            sections.setdefault(signal.section, []).append(signal)
+    for section, members in sections.items():
+        is_open = section in view.open_sections
+        head = join(
+            Content("▾ " if is_open else "▸ "),
+            safe_content(section, 30),
+            Content.styled(f"  {len(members)} signal(s)", "$text-muted"),
+        )
+        if step.target == section and step.type in DOING:
+            head = join(head, " ", Content.styled(DOING[step.type], "bold")).stylize("reverse")
+        lines.append(head)
+        if is_open:
+            lines += [join("  ", signal_line(s, view, step)) for s in members]
+    return lines
+
+
+def event_line(step: Step) -> Content:
+    """What happened at this step, the action and whether it overrode the recommendation."""
+    if step.type == "action_taken":
+        verdict = (
+            Content.styled(f" OVERRODE {step.recommended_action} ", "bold reverse $error")
+            if step.override
+            else Content.styled(" as recommended ", "bold reverse $success")
+        )
+        return join(
+            Content.styled("ACTION ", "bold"),
+            safe_content(step.action or "", 24, style="bold"),
+            " ",
+            verdict,
+            Content.styled(f"  {gap(step.ms_since_view or 0)[1:]} after the view opened", "dim"),
+        )
+    return join(Content.styled("EVENT ", "bold"), safe_content(describe(step), 100))
+
+
+class StepsLoaded(Message):
+    def __init__(self, steps: list[Step]) -> None:
+        super().__init__()
+        self.steps = steps
+
+
+class SessionsLoaded(Message):
+    def __init__(self, sessions: list[SessionSummary]) -> None:
+        super().__init__()
+        self.sessions = sessions
+
+
+class _Reading(Screen[None]):
+    """Shared: report a failed read in the status line and a notification."""
+
+    def failed(self, event: Worker.StateChanged, status: str) -> None:
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        message = (
+            str(error)
+            if isinstance(error, C360Error)
+            else f"Could not read the telemetry ({type(error).__name__})."
+        )
+        self.query_one(status, Static).update(safe_content(message, style="bold $error"))
+        self.app.notify(message, title="c360", severity="error", markup=False)
+
+
+class SessionsScreen(_Reading):
+    """Every recorded session in the scope, newest first; enter replays one."""
+
+    CSS_PATH = "../lead.tcss"
+    BINDING_GROUP_TITLE = "Sessions"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", "Replay", id="sessions.open", tooltip="Replay this session"),
+    ]
+
+    def __init__(self, paths: Sequence[Path], scope: Scope | None = None) -> None:
+        super().__init__(id="sessions")
+        self.paths = list(paths)
+        self.scope = scope
+        self.sessions: dict[str, SessionSummary] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield Static("Reading sessions…", id="sessions-status")
+        yield DataTable(id="sessions-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "c360 · team lead"
+        self.sub_title = "sessions"
+        table = self.query_one("#sessions-table", DataTable)
+        table.add_columns("Rep", "Role", "Start (UTC)", "Length", "Custs", "Acts", "Overr.")
+        table.focus()
+        self.load_sessions(self.paths, self.scope)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="replay-sessions")
+    def load_sessions(self, paths: list[Path], scope: Scope | None) -> None:
+        from c360tui.metrics.fast import session_summaries
+        from c360tui.telemetry.reader import open_reader
+
+        found: list[SessionSummary] = []
+        for path in paths:
+            with open_reader(path) as reader:
+                found += session_summaries(reader, scope.since if scope else None)
+        if scope is not None:
+            found = [
+                s
+                for s in found
+                if (scope.role is None or scope.role in s.roles)
+                and (scope.rep is None or s.rep == scope.rep)
+            ]
+        found.sort(key=lambda s: (s.start, s.session_id), reverse=True)
+        if not get_current_worker().is_cancelled:
+            self.post_message(SessionsLoaded(found))
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        self.failed(event, "#sessions-status")
+
+    @on(SessionsLoaded)
+    def _loaded(self, message: SessionsLoaded) -> None:
+        table = self.query_one("#sessions-table", DataTable)
+        table.clear()
+        self.sessions = {s.session_id: s for s in message.sessions}
+        for s in message.sessions:
+            table.add_row(
+                safe_text(s.rep, 16),
+                safe_text(s.role or "—", 16),
+                Text(s.start.strftime("%Y-%m-%d %H:%M")),
+                Text(gap(round(s.seconds * 1000))[1:], justify="right"),
+                Text(f"{s.customers:,}", justify="right"),
+                Text(f"{s.actions:,}", justify="right"),
+                Text(f"{s.overrides:,}", justify="right", style="bold" if s.overrides else ""),
+                key=s.session_id,
+            )
+        scope = ""
+        if self.scope is not None and (self.scope.role or self.scope.rep or self.scope.since):
+            scope = " in the dashboard's filters (view does not apply)"
+        status = f"{len(message.sessions):,} session(s){scope}, newest first; enter replays one."
+        if not message.sessions:
+            status = "No recorded sessions match; press escape and clear the filters (x)."
+        self.query_one("#sessions-status", Static).update(safe_content(status))
+
+    @on(DataTable.RowSelected, "#sessions-table")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        self._open(event.row_key.value)
+
+    def action_open(self) -> None:
+        table = self.query_one("#sessions-table", DataTable)
+        if table.row_count:
+            self._open(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def _open(self, session_id: str | None) -> None:
+        summary = self.sessions.get(session_id or "")
+        if summary is not None:
+            self.app.push_screen(ReplayScreen(self.paths, summary))
+
+
+class ReplayScreen(_Reading):
+    """One session, step by step, as the rep saw it."""
+
+    CSS_PATH = "../lead.tcss"
+    BINDING_GROUP_TITLE = "Replay"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left", "step(-1)", "Back", priority=True, id="replay.back"),
+        Binding("right", "step(1)", "Next", priority=True, id="replay.next"),
+        Binding("space", "play", "Play/pause", priority=True, id="replay.play"),
+        Binding("1", "speed(1)", "1x", id="replay.1x", tooltip="Real time"),
+        Binding("4", "speed(4)", "4x", id="replay.4x", tooltip="Four times faster"),
+        Binding("6", "speed(16)", "16x", id="replay.16x", tooltip="Sixteen times faster"),
+        Binding("plus,equals_sign", "faster", "Faster", show=False),
+        Binding("minus", "slower", "Slower", show=False),
+        Binding("home", "jump(0)", "First", show=False),
+        Binding("end", "jump(-1)", "Last", show=False),
+    ]
+
+    def __init__(self, paths: Sequence[Path], summary: SessionSummary) -> None:
+        super().__init__(id="replay")
+        self.paths = list(paths)
+        self.summary = summary
+        self.steps: list[Step] = []
+        self.index = 0
+        self.speed = 1
+        self.playing = False
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield Static(id="replay-head")
+        with Horizontal(id="replay-layout"):
+            yield DataTable(id="replay-steps", cursor_type="row")
+            with Vertical(id="replay-pane"):
+                yield Static(id="replay-customer")
+                with VerticalScroll(id="replay-signals-scroll"):
+                    yield Static(id="replay-signals")
+                yield Static(id="replay-event")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "c360 · team lead"
+        self.sub_title = "replay"
+        table = self.query_one("#replay-steps", DataTable)
+        table.add_columns("at", "gap", "event")
+        table.focus()
+        self._paint_head()
+        self.load_steps(self.paths, self.summary.session_id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="replay-steps")
+    def load_steps(self, paths: list[Path], session_id: str) -> None:
+        from c360tui.metrics.loader import load_events
+        from c360tui.metrics.replay import steps
+
+        loaded = steps(load_events(paths, session_id=session_id))
+        if not get_current_worker().is_cancelled:
+            self.post_message(StepsLoaded(loaded))
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        self.failed(event, "#replay-head")
+
+    @on(StepsLoaded)
+    def _loaded(self, message: StepsLoaded) -> None:
+        self.steps = message.steps
+        table = self.query_one("#replay-steps", DataTable)
+        table.clear()
+        for step in self.steps:
+            label = describe(step)
+            style = "bold" if step.type in ("action_taken", "view_opened") else ""
+            if step.override:
+                style = "bold reverse"
+            table.add_row(
+                Text(clock(step.offset_ms), style="dim"),
+                Text(gap(step.gap_ms) if step.index else "", justify="right", style="dim"),
+                safe_text(label, 60, style=style),
+            )
+        self.show(0)
+
+    @on(DataTable.RowHighlighted, "#replay-steps")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row != self.index:
+            self.show(event.cursor_row)
+
+    # ------------------------------------------------------------------ actions
+
+    def action_step(self, delta: int) -> None:
+        self._stop()
+        self.show(self.index + delta)
+
+    def action_jump(self, index: int) -> None:
+        self._stop()
+        self.show(index % len(self.steps) if self.steps else 0)
+
+    def action_play(self) -> None:
+        if self.playing:
+            self._stop()
+        elif self.steps:
+            if self.index >= len(self.steps) - 1:
+                self.show(0)
+            self.playing = True
+            self._schedule()
+        self._paint_head()
+
+    def action_speed(self, speed: int) -> None:
+        self.speed = speed
+        if self.playing:
+            self._schedule()
+        self._paint_head()
+
+    def action_faster(self) -> None:
+        self.action_speed(SPEEDS[min(len(SPEEDS) - 1, SPEEDS.index(self.speed) + 1)])
+
+    def action_slower(self) -> None:
+        self.action_speed(SPEEDS[max(0, SPEEDS.index(self.speed) - 1)])
+
+    def _schedule(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        following = self.index + 1
+        if following >= len(self.steps):
+            self._stop()
+            return
+        delay = delay_for(self.steps[following].gap_ms, self.speed)
+        self._timer = self.set_timer(delay, self._tick)
+
+    def _tick(self) -> None:
+        self._timer = None
+        if self.playing:
+            self.show(self.index + 1)
+            self._schedule()
+
+    def _stop(self) -> None:
+        self.playing = False
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self._paint_head()
+
+    # ------------------------------------------------------------------ painting
+
+    def show(self, index: int) -> None:
+        """Show step `index` (clamped): its row, the view as recorded then, what happened."""
+        if not self.steps:
+            return
+        self.index = max(0, min(len(self.steps) - 1, index))
+        step = self.steps[self.index]
+        table = self.query_one("#replay-steps", DataTable)
+        if table.cursor_row != self.index:
+            table.move_cursor(row=self.index)
+        self._paint_head()
+        customer = self.query_one("#replay-customer", Static)
+        signals = self.query_one("#replay-signals", Static)
+        view = step.view
+        if view is None:
+            customer.update(Content.styled("No decision view on screen at this moment.", "dim"))
+            signals.update("")
+        else:
+            customer.update(
+                join(
+                    safe_content(view.customer_id, 24, style="bold"),
+                    Content.styled(" · ", "dim"),
+                    safe_content(view.view or "—", 28),
+                    Content.styled(f" · via {view.via} · recommends ", "dim"),
+                    safe_content(f"★ {view.recommended_action}", 24, style="bold"),
+                )
+            )
+            signals.update(Content("\n").join(view_lines(view, step)))
+        self.query_one("#replay-event", Static).update(event_line(step))
+        self.query_one("#replay-event").set_class(bool(step.override), "-override")
+
+    def _paint_head(self) -> None:
+        s = self.summary
+        total = len(self.steps)
+        where = ""
+        if self.steps:
+            step = self.steps[self.index]
+            where = f"step {self.index + 1}/{total} at {clock(step.offset_ms)}"
+        state = "▶ playing" if self.playing else "⏸ paused"
+        self.query_one("#replay-head", Static).update(
+            join(
+                safe_content(s.rep, 20, style="bold"),
+                Content.styled(" · ", "dim"),
+                safe_content(s.role or "—", 20),
+                Content.styled(
+                    f" · {s.start:%Y-%m-%d %H:%M} UTC · {gap(round(s.seconds * 1000))[1:]}"
+                    f" · {s.actions} action(s), {s.overrides} override(s)   ",
+                    "dim",
+                ),
+                Content(where),
+                Content.styled(f"  {state} {self.speed}x", "bold"),
+            )
+        )

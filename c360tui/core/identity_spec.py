@@ -47,8 +47,10 @@ class Comparison(_Strict):
     In a weighted rule (one with `min_score`) a comparison that holds adds `weight`, one that
     fails with both values present subtracts `penalty`, and a missing value adds nothing.
     `levels` (highest first) give graded weights instead: exact agreement can count more than a
-    near miss. Scorers: jaro_winkler, ratio (edit similarity), token_sort and token_set (word
-    order ignored), osa (1 - typo edits / length, a transposition being one edit).
+    near miss. `veto = true` (weighted rules) makes two present values that agree at no level
+    stop the rule whatever the rest adds up to. Scorers: jaro_winkler, ratio (edit similarity),
+    token_sort and token_set (word order ignored), osa (1 - typo edits / length, a
+    transposition being one edit).
     """
 
     field: str
@@ -61,6 +63,8 @@ class Comparison(_Strict):
     levels: list[Level] = Field(default_factory=list)
     # also try this field on the other side: first and last names entered the wrong way round
     swap_with: str | None = None
+    # weighted rules only: two present values below the lowest level stop the rule outright
+    veto: bool = False
 
     @field_validator("levels")
     @classmethod
@@ -78,6 +82,11 @@ class Comparison(_Strict):
         if not self.levels and score >= self.min_score:
             return self.weight
         return -self.penalty
+
+    @property
+    def lowest_agreement(self) -> float:
+        """The least similarity that still counts as agreement (the veto line)."""
+        return self.levels[-1].at if self.levels else self.min_score
 
     @property
     def best_weight(self) -> float:
@@ -117,7 +126,7 @@ class MatchRule(_Strict):
 
     @model_validator(mode="after")
     def _weights_fit_mode(self) -> MatchRule:
-        weighted = [c.field for c in self.compare if c.best_weight or c.penalty]
+        weighted = [c.field for c in self.compare if c.best_weight or c.penalty or c.veto]
         if self.min_score is None and weighted:
             raise ValueError(
                 f"rule {self.name!r} gives weights to {weighted[0]!r} but has no min_score"

@@ -70,6 +70,8 @@ class RuleMatcher:
                 reachable -= comparison.best_weight
                 value = self._similarity(comparison, a, b, swap, left, right)
                 if value is not None:
+                    if comparison.veto and value < comparison.lowest_agreement:
+                        return None
                     total += comparison.weight_for(value)
                 if total + reachable < min_score:
                     return None

@@ -86,14 +86,13 @@ class FieldTable:
         order = sorted(spec.fields.items(), key=lambda item: item[1] in DERIVED_INPUTS)
         for name, kind in order:
             junk = everywhere | {fold_text(value) for value in spec.junk.fields.get(name, [])}
-            raw = [_text(a.get(name)) for a in attrs]
             if name in exact:
-                self.raw[name] = raw
+                self.raw[name] = [_text(a.get(name)) for a in attrs]
             if kind == "full_name":
                 column = self._full_names(attrs, everywhere)
             else:
                 normalizer = _simple_normalizer(kind, region, self._roles)
-                column = _normalise(raw, normalizer, junk)
+                column = _normalise([a.get(name) for a in attrs], normalizer, junk)
                 if kind == "company_domain":
                     self._fill_email_domains(column, attrs, everywhere, spec)
             self.values[name] = column
@@ -104,7 +103,7 @@ class FieldTable:
         """An already-normalised column, or one normalised now for a field the spec lacks."""
         if name in self.values:
             return self.values[name]
-        raw = [_text(a.get(name)) for a in attrs]
+        raw = [a.get(name) for a in attrs]
         return _normalise(raw, _simple_normalizer(kind, region, self._roles), junk)
 
     def _fill_email_domains(
@@ -134,27 +133,33 @@ class FieldTable:
         return out
 
 
-def _normalise(raw: Column, normalizer: _Text, junk: set[str]) -> Column:
-    """Normalise a column, junk checked on the folded raw text and on the normalised value.
+def _normalise(raw: Sequence[AttrValue | None], normalizer: _Text, junk: set[str]) -> Column:
+    """Normalise a column of raw attribute values, junk checked on the folded raw text and on
+    the normalised value.
 
-    A memo keyed by the raw text makes repeated values (one person's many tickets) cost once.
+    A memo keyed by the raw value makes repeated values (one person's many tickets) cost one
+    dictionary look-up each; lists (unhashable) and other odd values go the long way.
     """
-    memo: dict[str, str | None] = {}
+    memo: dict[object, str | None] = {None: None}
     normalised_junk = {n for n in (normalizer(value) for value in junk) if n is not None}
+
+    def compute(value: AttrValue | None) -> str | None:
+        text = _text(value)
+        if text is None or fold_text(text) in junk:
+            return None
+        result = normalizer(text)
+        return None if result in normalised_junk else result
+
     out: Column = []
     append = out.append
-    for text in raw:
-        if text is None:
+    for value in raw:
+        if value in memo:
+            append(memo[value])
+        elif isinstance(value, list):
             append(None)
-            continue
-        if text in memo:
-            append(memo[text])
-            continue
-        value = None if fold_text(text) in junk else normalizer(text)
-        if value in normalised_junk:
-            value = None
-        memo[text] = value
-        append(value)
+        else:
+            known = memo[value] = compute(value)
+            append(known)
     return out
 
 
@@ -212,6 +217,15 @@ def build_blocks(
     """Group eligible record indices by a blocking key; records missing a part are left out."""
     parts = [(table.values[field], length) for field, length in block_key_parts(key)]
     blocks: dict[tuple[str, ...], list[int]] = {}
+    if len(parts) == 1:
+        # one field (the common case): a plain dictionary pass, no per-record tuple of parts
+        column, size = parts[0]
+        single: dict[str, list[int]] = {}
+        for index in eligible:
+            value = column[index]
+            if value is not None:
+                single.setdefault(value if size is None else value[:size], []).append(index)
+        return {(value,): members for value, members in single.items()}
     for index in eligible:
         values: list[str] = []
         for column, length in parts:

@@ -55,6 +55,10 @@ class RuleMatcher:
     def signature(self, index: int) -> Signature:
         return tuple(column[index] for column in self.columns)
 
+    def signatures(self) -> list[Signature]:
+        """Every record's signature, built in one pass over the columns (index = record)."""
+        return list(zip(*self.columns, strict=True))
+
     def score(self, left: Signature, right: Signature) -> tuple[FieldEvidence, ...] | None:
         """The evidence when the rule holds for two signatures, else None."""
         min_score = self.rule.min_score

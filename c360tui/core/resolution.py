@@ -117,6 +117,7 @@ class _Linker:
         eligible = matcher.eligible(self.table.size)
         limit = rule.max_block_size or self.spec.max_block_size
         find = self.union_find.find
+        signature_of = matcher.signatures()
         for key in rule.blocking:
             for block in build_blocks(self.table, key, eligible).values():
                 if len(block) < 2:
@@ -128,7 +129,7 @@ class _Linker:
                 # records with identical compared values are one candidate: compare each once
                 groups: dict[Signature, list[int]] = {}
                 for index in block:
-                    groups.setdefault(matcher.signature(index), []).append(index)
+                    groups.setdefault(signature_of[index], []).append(index)
                 if len(groups) > limit:
                     self.stats.skipped_blocks += 1
                     continue

@@ -38,8 +38,11 @@ class Settings(BaseSettings):
             if candidate is not None and (candidate / "sources.toml").is_file():
                 return candidate
         if override or self.specs:
-            raise C360Error(f"No sources.toml in {override or self.specs}; point --specs at the specs directory.")
-        raise C360Error("No specs directory found; run from the c360tui checkout or pass --specs DIR.")
+            given = override or self.specs
+            raise C360Error(f"No sources.toml in {given}; point --specs at the specs directory.")
+        raise C360Error(
+            "No specs directory found; run from the c360tui checkout or pass --specs DIR."
+        )
 
 
 def data_dir() -> Path:
@@ -51,5 +54,7 @@ def sample_data_dir() -> Path:
     """The bundled sample exports (shipped beside the package in the checkout)."""
     path = _REPO_ROOT / "sample_data"
     if not path.is_dir():
-        raise C360Error(f"The bundled sample data is missing at {path}; reinstall from the checkout.")
+        raise C360Error(
+            f"The bundled sample data is missing at {path}; reinstall from the checkout."
+        )
     return path

@@ -46,12 +46,12 @@ TRUST = {
 }
 # What the highlighted line says the rep just did.
 DOING = {
-    "field_expanded": "◀ expanded",
-    "field_collapsed": "◀ collapsed",
-    "provenance_opened": "◀ asked why",
-    "value_flagged": "◀ flagged wrong",
-    "section_expanded": "◀ opened",
-    "section_collapsed": "◀ closed",
+    "field_expanded": "◀ expand",
+    "field_collapsed": "◀ collapse",
+    "provenance_opened": "◀ why",
+    "value_flagged": "◀ flag",
+    "section_expanded": "◀ open",
+    "section_collapsed": "◀ close",
 }
 
 
@@ -77,6 +77,22 @@ def gap(ms: int) -> str:
     return f"+{minutes}m {seconds:02d}s"
 
 
+def short(step: Step) -> str:
+    """A step in a few words for the timeline (the full sentence is shown below the view)."""
+    who = f" {step.customer_id}" if step.customer_id else ""
+    if step.type == "action_taken":
+        verdict = f"✗ overrode {step.recommended_action}" if step.override else "✓ as recommended"
+        return f"● {step.action}{who} {verdict}"
+    if step.type == "view_opened" and step.view is not None:
+        return f"▣ view{who} ★ {step.view.recommended_action}"
+    if step.type in DOING and step.target is not None:
+        verb = DOING[step.type].removeprefix("◀ ")
+        return f"{'⚑ ' if verb == 'flag' else ''}{verb} {step.target}"
+    if step.type == "screen_opened":
+        return f"screen {step.screen}"
+    return step.type.replace("_", " ") + who
+
+
 def _age(signal: ShownSignal) -> str:
     age = "?" if signal.age_seconds is None else format_age(timedelta(seconds=signal.age_seconds))
     if signal.budget_seconds is None:
@@ -89,14 +105,16 @@ def signal_line(signal: ShownSignal, view: ShownView, step: Step) -> Content:
     glyph, style = TRUST[signal.trust]
     open_mark = "▾" if signal.id in view.expanded else " "
     flagged = signal.id in view.flagged
-    name = safe_content(signal.id, 22)
+    name = safe_content(signal.id, 20)
     line = join(
-        Content(f"{open_mark}{signal.rank:>2} "),
-        name.pad_right(max(0, 22 - name.cell_length)),
+        Content(f"{open_mark}{signal.rank:>2}"),
+        Content.styled("⚑", "bold $error") if flagged else " ",
+        name.pad_right(max(0, 20 - name.cell_length)),
         " ",
         Content.styled(f"{glyph} {signal.trust:<10}", style),
-        Content(f" {signal.freshness:<7} {_age(signal):<9}"),
-        Content.styled(" ⚑ flagged", "bold $error") if flagged else Content(""),
+        " ",
+        Content(f"{signal.freshness:<7} {_age(signal):<9} "),
+        Content.styled("flagged ", "bold $error") if flagged else Content(""),
     )
     if step.target == signal.id and step.type in DOING:
         return join(line, " ", Content.styled(DOING[step.type], "bold")).stylize("reverse")
@@ -338,7 +356,7 @@ class ReplayScreen(_Reading):
         table = self.query_one("#replay-steps", DataTable)
         table.clear()
         for step in self.steps:
-            label = describe(step)
+            label = short(step)
             style = "bold" if step.type in ("action_taken", "view_opened") else ""
             if step.override:
                 style = "bold reverse"
@@ -351,7 +369,8 @@ class ReplayScreen(_Reading):
 
     @on(DataTable.RowHighlighted, "#replay-steps")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.cursor_row != self.index:
+        """Up/down on the list shows that step (a stale event from an earlier move is ignored)."""
+        if event.cursor_row == event.data_table.cursor_row and event.cursor_row != self.index:
             self.show(event.cursor_row)
 
     # ------------------------------------------------------------------ actions
@@ -451,15 +470,15 @@ class ReplayScreen(_Reading):
         state = "▶ playing" if self.playing else "⏸ paused"
         self.query_one("#replay-head", Static).update(
             join(
+                Content.styled(f"{state} {self.speed}x", "bold"),
+                Content(f"  {where}  "),
                 safe_content(s.rep, 20, style="bold"),
                 Content.styled(" · ", "dim"),
                 safe_content(s.role or "—", 20),
                 Content.styled(
                     f" · {s.start:%Y-%m-%d %H:%M} UTC · {gap(round(s.seconds * 1000))[1:]}"
-                    f" · {s.actions} action(s), {s.overrides} override(s)   ",
+                    f" · {s.actions} action(s), {s.overrides} override(s)",
                     "dim",
                 ),
-                Content(where),
-                Content.styled(f"  {state} {self.speed}x", "bold"),
             )
         )

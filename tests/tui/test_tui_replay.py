@@ -1,0 +1,94 @@
+"""Replay: the sessions list and one session stepped and played, as the rep saw it then."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import settle
+from test_tui_lead import cells, text_of, write_fixture
+from textual.widgets import Static
+
+from c360tui.tui.lead_app import LeadApp
+from c360tui.tui.screens.replay import MAX_WAIT_S, ReplayScreen, delay_for
+
+
+@pytest.fixture
+def telemetry(tmp_path: Path) -> Path:
+    return write_fixture(tmp_path / "telemetry.db")
+
+
+def test_playback_waits_the_gap_divided_by_the_speed_and_caps_idle_time() -> None:
+    assert delay_for(1500, 1) == 1.5
+    assert delay_for(1600, 16) == 0.1
+    assert delay_for(600_000, 4) == MAX_WAIT_S
+
+
+async def open_sdr_replay(pilot: Any) -> None:
+    """Dashboard → sessions → the newest SDR session (second row, newest first)."""
+    await settle(pilot)
+    await pilot.press("s")
+    await settle(pilot)
+    await pilot.press("down", "enter")
+    await settle(pilot)
+
+
+@pytest.mark.asyncio
+async def test_sessions_list_rep_role_start_length_customers_actions_overrides(
+    telemetry: Path,
+) -> None:
+    app = LeadApp([telemetry])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        rows = cells(app, "#sessions-table")
+        assert rows[0] == ["rep-b", "support", "2026-11-04 11:00", "9.0 s", "1", "1", "1"]
+        assert rows[1] == ["rep-a", "sdr", "2026-11-04 09:00", "24.9 s", "3", "2", "1"]
+
+
+@pytest.mark.asyncio
+async def test_stepping_shows_the_recorded_view_and_highlights_each_touch(telemetry: Path) -> None:
+    app = LeadApp([telemetry])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_sdr_replay(pilot)
+        assert isinstance(app.screen, ReplayScreen)
+        await pilot.press(*["right"] * 5)  # the flag on the conflicted phone
+        await settle(pilot)
+        assert "step 6/13" in text_of(app, "#replay-head")
+        signals = text_of(app, "#replay-signals")
+        phone = next(line for line in signals.splitlines() if "phone" in line)
+        assert "⚠ conflicted" in phone and "⚑phone" in phone and "flagged  ◀ flag" in phone
+        assert "▾ contact" in signals  # the section the rep opened just before
+        assert "⌛ stale" in signals  # intent was stale when the rep saw it
+        await pilot.press("right", "right", "right")  # why, expand, then the action
+        await settle(pilot)
+        event = text_of(app, "#replay-event")
+        assert "ACTION email" in event and "OVERRODE call" in event
+        assert app.screen.query_one("#replay-event", Static).has_class("-override")
+        await pilot.press("left")
+        await settle(pilot)
+        assert "▾ 3 last_touch" in text_of(app, "#replay-signals")
+        assert "◀ expand" in text_of(app, "#replay-signals")
+
+
+@pytest.mark.asyncio
+async def test_space_plays_to_the_end_at_16x_and_pauses(telemetry: Path) -> None:
+    app = LeadApp([telemetry])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_sdr_replay(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReplayScreen)
+        await pilot.press("6", "space")
+        assert screen.playing and "▶ playing 16x" in text_of(app, "#replay-head")
+        for _ in range(400):  # bounded: the session lasts 25 s, about 1.6 s at 16x
+            if not screen.playing:
+                break
+            await pilot.pause(0.02)
+        assert screen.index == len(screen.steps) - 1
+        assert "⏸ paused" in text_of(app, "#replay-head")
+        await pilot.press("home", "space", "space")  # from the start: play, then pause
+        paused_at = screen.index
+        await pilot.pause(0.3)
+        assert not screen.playing and screen.index == paused_at < len(screen.steps) - 1

@@ -121,8 +121,10 @@ class StoreBackend:
             for f in spec.queue.filters
             if f.op in ("in", "==") and f.value is not None
         }
+        # Only what filtering and ordering need: the filter attributes and attribute sort keys.
+        by_signal = {s.id: s.attribute for s in spec.signals}
         attributes = [f.attribute for f in spec.queue.filters]
-        attributes += [s.attribute for s in spec.signals if s.attribute]
+        attributes += [a for k in spec.queue.sort if (a := by_signal.get(k.signal))]
         found = store.queue_candidates(list(dict.fromkeys(attributes)), require or None)
         return {
             cid: values

@@ -13,7 +13,9 @@ from conftest import AppFactory, settle
 from textual.app import App
 from textual.geometry import Region
 from textual.pilot import Pilot
+from textual.scroll_view import ScrollView
 from textual.widget import Widget
+from textual.widgets import DataTable
 
 from c360tui.tui.screens.identity import IdentityScreen
 from c360tui.tui.screens.support import CustomerScreen, SupportScreen
@@ -37,19 +39,27 @@ UNSAFE = ["\x1b", "\x9b", "\u202e", "\u200b", "\u200d", "\ufeff"]
 
 def painted(widget: Widget) -> str:
     """The text a widget paints, line by line, as the terminal would receive it."""
+    if isinstance(widget, ScrollView):
+        # Tables render line by line from their own state (their line cache knows its data).
+        return "\n".join(widget.render_line(y).text for y in range(widget.size.height))
     width, height = widget.outer_size
     return "\n".join(strip.text for strip in widget.render_lines(Region(0, 0, width, height)))
 
 
 async def painted_once(pilot: Pilot[Any], widget: Widget, expected: str) -> str:
-    """What `widget` paints once it has refreshed with `expected` in it (or after 20 frames)."""
-    text = painted(widget)
-    for _ in range(20):
-        if expected in text:
-            break
+    """What `widget` paints once it has settled with `expected` in it (bounded wait).
+
+    A table measures its columns when idle; painting it before then would cache lines drawn
+    with the old widths, so tables are painted only once their size counts every row.
+    """
+    for _ in range(100):
+        ready = not isinstance(widget, DataTable) or (
+            widget.virtual_size.height >= widget.row_count + 1 and widget.row_count > 0
+        )
+        if ready and expected in (text := painted(widget)):
+            return text
         await pilot.pause(0.05)
-        text = painted(widget)
-    return text
+    return painted(widget)
 
 
 def assert_clean(text: str) -> None:
@@ -73,7 +83,8 @@ async def test_results_table_shows_every_hostile_string_literally(make_app: AppF
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("*")
         await app.workers.wait_for_complete()
-        table = await painted_once(pilot, app.screen.query_one("#results"), "Zero Width GmbH")
+        widget = app.screen.query_one("#results")
+        table = await painted_once(pilot, widget, "Zero Width GmbH")
     assert_clean(table)
     for _, _, name, company in CASES:
         assert name in table
@@ -143,4 +154,4 @@ async def test_queue_list_shows_names_literally(make_app: AppFactory) -> None:
         queue = await painted_once(pilot, app.screen.query_one("#queue"), "Smith [/] Jones")
         title = painted(app.screen.query_one("HeaderTitle"))
     assert "Smith [/] Jones" in queue
-    assert "CSM at-risk accounts — Fernhill Logistics" in title
+    assert "CSM at-risk accounts" in title

@@ -120,7 +120,6 @@ class QueueScreen(DecisionHostScreen):
         if item is None or item.customer_id == self._requested:
             return
         self._requested = item.customer_id
-        self.sub_title = clean(item.name, 48)
         self.load_decision(self.view, item.customer_id, self.clock())
 
     @on(OptionList.OptionSelected, "#queue")
@@ -173,7 +172,6 @@ class QueueScreen(DecisionHostScreen):
             self._load_highlighted()
         else:
             self.panel.decision = None
-            self.sub_title = ""
 
 
 def _option(item: QueueItem) -> Option:

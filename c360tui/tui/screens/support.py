@@ -53,6 +53,7 @@ class SupportScreen(DataWorkers, Screen[object]):
         super().__init__(id="support")
         self.view = view
         self.results: list[SearchResult] = []
+        self.shown_query = ""  # the query whose results the table shows
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -91,6 +92,7 @@ class SupportScreen(DataWorkers, Screen[object]):
         if event.query != self.query_one("#search", Input).value:
             return
         self.results = event.results
+        self.shown_query = event.query
         table = self.query_one("#results", DataTable)
         table.clear()
         for result in event.results:
@@ -142,6 +144,7 @@ class SupportScreen(DataWorkers, Screen[object]):
         if acted:
             search.value = ""
             self.results = []
+            self.shown_query = ""
             self.query_one("#results", DataTable).clear()
         search.focus()
 

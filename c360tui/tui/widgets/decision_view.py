@@ -68,6 +68,11 @@ def age_cell(signal: SignalView) -> str:
     return signal.age_text
 
 
+def signal_series(signal: SignalView) -> list[float] | None:
+    """The numbers to draw as a sparkline: the signal's series, or its value if it is a list."""
+    return signal.series or numeric_series(signal.value)
+
+
 def numeric_series(value: object) -> list[float] | None:
     """The value as a list of numbers when it is a series (drawn as a sparkline), else None."""
     if isinstance(value, list) and value and all(isinstance(v, int | float) for v in value):
@@ -89,34 +94,67 @@ class SignalRow(Widget, can_focus=True):
         look = trust_look(self.signal)
         yield Label(f"{look.glyph} {look.word}", classes=f"trust {look.css}", markup=False)
         yield Label(safe_content(self.signal.label, 24), classes="signal-label")
-        series = self.signal.series or numeric_series(self.signal.value)
+        series = signal_series(self.signal)
         if series is not None:
             yield Sparkline(series, classes="signal-spark")
         yield Label(safe_content(self.signal.display, MAX_VALUE_CELLS), classes="signal-value")
         yield Label(safe_content(age_cell(self.signal)), classes="signal-age")
 
+    def show(self, signal: SignalView) -> None:
+        """Show another customer's value of the same signal, touching only what changed.
+
+        The cells have fixed sizes, so updates skip layout: a queue step stays a repaint.
+        """
+        old, self.signal = self.signal, signal
+        if trust_look(old, self.flagged) != trust_look(signal):
+            self._paint_badge(signal.flagged)
+        self.set_reactive(SignalRow.flagged, signal.flagged)
+        if old.label != signal.label:
+            label = self.query_one(".signal-label", Label)
+            label.update(safe_content(signal.label, 24), layout=False)
+        series = signal_series(signal)
+        if series is not None and series != signal_series(old):
+            self.query_one(Sparkline).data = series
+        if old.display != signal.display:
+            value = self.query_one(".signal-value", Label)
+            value.update(safe_content(signal.display, MAX_VALUE_CELLS), layout=False)
+        if age_cell(old) != age_cell(signal):
+            age = self.query_one(".signal-age", Label)
+            age.update(safe_content(age_cell(signal)), layout=False)
+
     def watch_flagged(self, flagged: bool) -> None:
-        if not self.is_mounted:
-            return
+        if self.is_mounted:
+            self._paint_badge(flagged)
+
+    def _paint_badge(self, flagged: bool) -> None:
         look = trust_look(self.signal, flagged)
         badge = self.query_one(".trust", Label)
-        badge.update(Content(f"{look.glyph} {look.word}"))
-        for other in TRUST_LOOKS.values():
-            badge.remove_class(other.css)
-        badge.add_class(look.css)
+        badge.update(Content(f"{look.glyph} {look.word}"), layout=False)
+        badge.set_classes(f"trust {look.css}")
 
 
 class ActionButton(Button):
     """One action of the action bar: its key, its label, and a mark when it is recommended."""
 
     def __init__(self, action: ActionView) -> None:
-        label = join(f"{action.key} ", safe_content(action.label, 24))
-        if action.recommended:
-            label = join(label, " ★")
-        classes = "action recommended" if action.recommended else "action"
-        super().__init__(label, compact=True, classes=classes)
+        super().__init__(_action_label(action), compact=True, classes="action")
         self.action_view = action
+        self.set_class(action.recommended, "recommended")
         self.tooltip = "recommended" if action.recommended else None
+
+    def show(self, action: ActionView) -> None:
+        """Show the same action for another customer (the recommendation may have moved)."""
+        old, self.action_view = self.action_view, action
+        if old == action:
+            return
+        self.label = _action_label(action)
+        self.set_class(action.recommended, "recommended")
+        self.tooltip = "recommended" if action.recommended else None
+
+
+def _action_label(action: ActionView) -> Content:
+    label = join(f"{action.key} ", safe_content(action.label, 24))
+    return join(label, " ★") if action.recommended else label
 
 
 class DecisionPanel(Widget):
@@ -129,7 +167,7 @@ class DecisionPanel(Widget):
         ),
     ]
 
-    decision: reactive[DecisionView | None] = reactive(None, recompose=True)
+    decision: reactive[DecisionView | None] = reactive(None)
     shown_fold: reactive[int] = reactive(0)
 
     class ActionChosen(Message):
@@ -160,10 +198,7 @@ class DecisionPanel(Widget):
             yield Static(Content("No customer selected."), classes="empty")
             return
         yield Static(Content(decision.decision), classes="decision-sentence")
-        who = safe_content(decision.display_name, 60, style="bold")
-        if decision.subtitle:
-            who = join(who, "  ·  ", safe_content(decision.subtitle, 80))
-        yield Static(who, classes="customer")
+        yield Static(_who(decision), classes="customer")
         yield Static(_recommendation(decision), classes="recommendation")
         with VerticalScroll(classes="decision-body"):
             yield from self._body(decision)
@@ -188,10 +223,41 @@ class DecisionPanel(Widget):
                 id=f"section-{_css_id(section.id)}",
             )
         yield Collapsible(
-            Static(_agent_lines(decision)),
-            title=_title(Content("Agent-ready: " + ("yes" if decision.agent.ready else "no"))),
+            Static(_agent_lines(decision), classes="agent-lines"),
+            title=_title(_agent_title(decision)),
             id="section-agent",
         )
+
+    async def watch_decision(self, old: DecisionView | None, new: DecisionView | None) -> None:
+        """Another customer under the same spec updates in place; anything else recomposes."""
+        if not self.is_mounted:
+            return
+        if old is not None and new is not None and _shape(old) == _shape(new):
+            self._show_in_place(new)
+        else:
+            await self.recompose()
+
+    def _show_in_place(self, decision: DecisionView) -> None:
+        # The header lines have fixed heights, so their updates skip layout too.
+        self.query_one(".customer", Static).update(_who(decision), layout=False)
+        self.query_one(".recommendation", Static).update(_recommendation(decision), layout=False)
+        every = [*decision.signals, *(s for section in decision.sections for s in section.signals)]
+        for row, signal in zip(self.query(SignalRow), every, strict=True):
+            row.show(signal)
+        for section in decision.sections:
+            if section.columns:
+                table = self.query_one(f"#section-{_css_id(section.id)} DataTable", DataTable)
+                table.clear()
+                for item in section.rows:
+                    table.add_row(*_cells(item.cells))
+        agent = self.query_one("#section-agent", Collapsible)
+        if agent.title != _title(_agent_title(decision)):
+            agent.title = _title(_agent_title(decision))
+        lines = agent.query_one(".agent-lines", Static)
+        lines.update(_agent_lines(decision), layout=not agent.collapsed)
+        for button, action in zip(self.query(ActionButton), decision.actions, strict=True):
+            button.show(action)
+        self.query_one(".decision-body", VerticalScroll).scroll_home(animate=False)
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
@@ -286,6 +352,37 @@ class DecisionPanel(Widget):
     def _collapsed(self, event: Collapsible.Collapsed) -> None:
         event.stop()
         self.post_message(self.SectionToggled(self, _section_name(event.collapsible), False))
+
+
+def _shape(decision: DecisionView) -> tuple[object, ...]:
+    """What decides the widget tree: two views of one shape differ only in text and values."""
+    return (
+        decision.view,
+        decision.fold,
+        tuple((s.id, signal_series(s) is not None) for s in decision.signals),
+        tuple(
+            (
+                section.id,
+                section.title,
+                tuple((s.id, signal_series(s) is not None) for s in section.signals),
+                tuple(section.columns),
+                not section.signals and not section.rows,
+            )
+            for section in decision.sections
+        ),
+        tuple((a.id, a.key) for a in decision.actions),
+    )
+
+
+def _who(decision: DecisionView) -> Content:
+    who = safe_content(decision.display_name, 60, style="bold")
+    if decision.subtitle:
+        who = join(who, "  ·  ", safe_content(decision.subtitle, 80))
+    return who
+
+
+def _agent_title(decision: DecisionView) -> Content:
+    return Content("Agent-ready: " + ("yes" if decision.agent.ready else "no"))
 
 
 def _recommendation(decision: DecisionView) -> Content:

@@ -444,7 +444,9 @@ class ReplayScreen(_Reading):
         signals = self.query_one("#replay-signals", Static)
         view = step.view
         if view is None:
-            customer.update(Content.styled("No decision view on screen at this moment.", "dim"))
+            customer.update(
+                Content.styled("No decision view on screen at this moment.", "dim"), layout=False
+            )
             signals.update("")
         else:
             customer.update(
@@ -454,7 +456,8 @@ class ReplayScreen(_Reading):
                     safe_content(view.view or "—", 28),
                     Content.styled(f" · via {view.via} · recommends ", "dim"),
                     safe_content(f"★ {view.recommended_action}", 24, style="bold"),
-                )
+                ),
+                layout=False,
             )
             signals.update(Content("\n").join(view_lines(view, step)))
         self.query_one("#replay-event", Static).update(event_line(step))
@@ -468,7 +471,8 @@ class ReplayScreen(_Reading):
             step = self.steps[self.index]
             where = f"step {self.index + 1}/{total} at {clock(step.offset_ms)}"
         state = "▶ playing" if self.playing else "⏸ paused"
-        self.query_one("#replay-head", Static).update(
+        head = self.query_one("#replay-head", Static)
+        head.update(
             join(
                 Content.styled(f"{state} {self.speed}x", "bold"),
                 Content(f"  {where}  "),
@@ -480,5 +484,6 @@ class ReplayScreen(_Reading):
                     f" · {s.actions} action(s), {s.overrides} override(s)",
                     "dim",
                 ),
-            )
+            ),
+            layout=False,
         )

@@ -1,0 +1,189 @@
+"""The team-lead screens over large telemetry: the dashboard over 1,000,000 events, replay steps.
+
+Run: `python -m benchmarks.bench_lead [--events N] [--runs R] [--steps S]`
+
+1. Dashboard: `c360 lead`'s app, headless, on the 1M-event file `bench_report` builds (and caches
+   under benchmarks/data/): time from start to the first paint (the skeleton, filters and status),
+   and to the dashboard painted with the numbers; then the metrics load alone (`load_tally`) and
+   the screen's own work on it (`build_dashboard` + painting every table and chart). Goal <= 2 s.
+2. Replay step: a recorded session of S events (a rep working S/6 queue leads, written through the
+   real TelemetryWriter with injected clocks), opened in the replay screen; p50/p99 of a `right`
+   key press to the next step shown (the handler, the repaint of the view, the cursor move), and
+   of `show()` alone. Goal: p99 within one frame (16 ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.bench_report import DATA, build
+from c360tui.metrics.loader import load_tally
+from c360tui.metrics.script import SessionScript, merged, signal, write_events
+from c360tui.tui.lead_app import LeadApp
+from c360tui.tui.screens.lead import LeadScreen, Scope, build_dashboard
+from c360tui.tui.screens.replay import ReplayScreen
+
+
+async def _until(pilot: Any, done: Any, limit: float = 120.0) -> None:
+    start = time.perf_counter()
+    while not done() and time.perf_counter() - start < limit:
+        await pilot.pause(0.005)
+
+
+async def dashboard(path: Path) -> dict[str, float]:
+    """Seconds from the app's start to its first paint and to the numbers on screen."""
+    start = time.perf_counter()
+    app = LeadApp([path])
+    times: dict[str, float] = {}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        times["first paint"] = time.perf_counter() - start
+        screen = app.screen
+        assert isinstance(screen, LeadScreen)
+        await _until(pilot, lambda: bool(screen._cache))
+        await pilot.pause()
+        times["numbers on screen"] = time.perf_counter() - start
+        tally = load_tally([path])
+        begin = time.perf_counter()
+        board = build_dashboard(tally, Scope())
+        screen._paint(board)
+        await pilot.pause()
+        times["build + paint alone"] = time.perf_counter() - begin
+    return times
+
+
+async def hit(app: Any, screen: Any, expected: int) -> float:
+    """Send `right` as the terminal driver does; seconds until that step is shown and painted."""
+    from textual import events
+
+    start = time.perf_counter()
+    app.post_message(events.Key("right", None))
+    while screen.index != expected:
+        await asyncio.sleep(0.0005)
+    painted = asyncio.Event()
+    screen.call_after_refresh(painted.set)
+    await painted.wait()
+    return time.perf_counter() - start
+
+
+def long_session(path: Path, events: int) -> None:
+    shown = (
+        signal("intent", "stale", freshness="stale"),
+        signal("do_not_contact", rank=2),
+        signal("last_touch", rank=3, above_fold=False),
+        signal("phone", "conflicted", section="contact"),
+        signal("title", section="contact"),
+    )
+    script = SessionScript("BENCH", "sdr", "sdr_call_now", signals=shown).begin(0.0)
+    at, n = 0.5, 0
+    while len(script.recorded) < events - 1:
+        customer = f"C-{n}"
+        script.view(at, customer).section(at + 1, customer, "contact")
+        script.why(at + 2, customer, "intent").flag(at + 3, customer, "phone", "billing")
+        script.expand(at + 4, customer, "last_touch").act(at + 6, customer, "call")
+        at, n = at + 7, n + 1
+    write_events(path, merged(script.end(at)))
+
+
+async def replay(path: Path, presses: int) -> tuple[list[float], list[float]]:
+    from c360tui.metrics.fast import session_summaries
+    from c360tui.telemetry.reader import open_reader
+
+    with open_reader(path) as reader:
+        (summary,) = session_summaries(reader)
+    app = LeadApp([path])
+    keys, shows = [], []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.push_screen(ReplayScreen([path], summary))
+        screen = app.screen
+        assert isinstance(screen, ReplayScreen)
+        await _until(pilot, lambda: bool(screen.steps))
+        await pilot.pause()
+        for _ in range(presses):
+            keys.append(await hit(app, screen, screen.index + 1))
+        for index in range(presses):
+            begin = time.perf_counter()
+            screen.show(index)
+            shows.append(time.perf_counter() - begin)
+    return keys, shows
+
+
+async def minimal(presses: int) -> list[float]:
+    """The same measure on a minimal app whose `right` key swaps the text of one Static."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static
+
+    class Minimal(App[None]):
+        index = 0
+
+        def compose(self) -> ComposeResult:
+            yield Static("0")
+
+        def key_right(self) -> None:
+            self.index += 1
+            self.query_one(Static).update(str(self.index))
+
+    app = Minimal()
+    times = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for _ in range(presses):
+            times.append(await hit(app, app, app.index + 1))  # type: ignore[arg-type]
+    return times
+
+
+def quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--steps", type=int, default=3000)
+    args = parser.parse_args()
+    path = DATA / f"telemetry_{args.events}.db"
+    if not path.is_file():
+        print(f"building {path.name} (bench_report's file)…", flush=True)
+        build(path, args.events)
+    print(
+        f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}, "
+        f"Python {sys.version.split()[0]}"
+    )
+    runs = [asyncio.run(dashboard(path)) for _ in range(args.runs)]
+    for label in runs[0]:
+        values = [r[label] for r in runs]
+        print(
+            f"dashboard {label:<22} best {min(values):6.3f} s  "
+            f"median {statistics.median(values):6.3f} s"
+        )
+    with tempfile.TemporaryDirectory() as tmp:
+        session = Path(tmp) / "session.db"
+        long_session(session, args.steps)
+        keys, shows = asyncio.run(replay(session, min(600, args.steps - 1)))
+    baseline = asyncio.run(minimal(len(keys)))
+    for label, values in (
+        ("right key → step painted", keys),
+        ("show() alone", shows),
+        ("minimal app, same measure", baseline),
+    ):
+        print(
+            f"replay {label:<24} p50 {quantile(values, 0.5) * 1000:6.2f} ms  "
+            f"p99 {quantile(values, 0.99) * 1000:6.2f} ms  (n={len(values)}, "
+            f"{args.steps} events in the session)"
+        )
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,6 +1,6 @@
 """The team-lead screens over large telemetry: the dashboard over 1,000,000 events, replay steps.
 
-Run: `python -m benchmarks.bench_lead [--events N] [--runs R] [--steps S]`
+Run: `python -m benchmarks.bench_lead [--events N] [--runs R] [--steps S] [--only replay]`
 
 1. Dashboard: `c360 lead`'s app, headless, on the 1M-event file `bench_report` builds (and caches
    under benchmarks/data/): time from start to the first paint (the skeleton, filters and status),
@@ -151,26 +151,38 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--steps", type=int, default=3000)
+    parser.add_argument("--only", choices=("dashboard", "replay"), help="run one part only")
     args = parser.parse_args()
-    path = DATA / f"telemetry_{args.events}.db"
-    if not path.is_file():
-        print(f"building {path.name} (bench_report's file)…", flush=True)
-        build(path, args.events)
     print(
         f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}, "
         f"Python {sys.version.split()[0]}"
     )
-    runs = [asyncio.run(dashboard(path)) for _ in range(args.runs)]
-    for label in runs[0]:
-        values = [r[label] for r in runs]
+    if args.only != "replay":
+        bench_dashboard(args.events, args.runs)
+    if args.only != "dashboard":
+        bench_replay(args.steps)
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+
+
+def bench_dashboard(events: int, runs: int) -> None:
+    path = DATA / f"telemetry_{events}.db"
+    if not path.is_file():
+        print(f"building {path.name} (bench_report's file)…", flush=True)
+        build(path, events)
+    results = [asyncio.run(dashboard(path)) for _ in range(runs)]
+    for label in results[0]:
+        values = [r[label] for r in results]
         print(
             f"dashboard {label:<22} best {min(values):6.3f} s  "
             f"median {statistics.median(values):6.3f} s"
         )
+
+
+def bench_replay(steps: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         session = Path(tmp) / "session.db"
-        long_session(session, args.steps)
-        keys, shows = asyncio.run(replay(session, min(600, args.steps - 1)))
+        long_session(session, steps)
+        keys, shows = asyncio.run(replay(session, min(600, steps - 1)))
     baseline = asyncio.run(minimal(len(keys)))
     for label, values in (
         ("right key → step painted", keys),
@@ -180,9 +192,8 @@ def main() -> None:
         print(
             f"replay {label:<24} p50 {quantile(values, 0.5) * 1000:6.2f} ms  "
             f"p99 {quantile(values, 0.99) * 1000:6.2f} ms  (n={len(values)}, "
-            f"{args.steps} events in the session)"
+            f"{steps} events in the session)"
         )
-    print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

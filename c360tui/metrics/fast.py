@@ -166,6 +166,18 @@ def _guarded(path: Path, work: Callable[[], None]) -> None:
         ) from None
 
 
+def last_event_id(reader: TelemetryReader) -> int:
+    """The file's last event id (0 when empty): with the file's stat, what a cache entry is for."""
+    row: tuple[int | None] | None = None
+
+    def work() -> None:
+        nonlocal row
+        row = reader.connection.execute("SELECT max(id) FROM events").fetchone()
+
+    _guarded(reader.path, work)
+    return (row[0] if row else None) or 0
+
+
 def tally_file(
     reader: TelemetryReader, since: date | datetime | None = None, only: Filter | None = None
 ) -> Tally:

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
-from c360tui.metrics.fast import tally_file
+from c360tui.metrics import cache
+from c360tui.metrics.fast import last_event_id, tally_file
 from c360tui.metrics.tally import Filter, Tally
 from c360tui.telemetry.reader import Recorded, open_reader
 
@@ -37,11 +38,26 @@ def load_events(
 
 
 def load_tally(
-    paths: Sequence[Path], *, since: date | datetime | None = None, only: Filter | None = None
+    paths: Sequence[Path],
+    *,
+    since: date | datetime | None = None,
+    only: Filter | None = None,
+    use_cache: bool = True,
 ) -> Tally:
-    """The tally of several files combined (SQL per file, counts added)."""
+    """The tally of several files combined (SQL per file, counts added).
+
+    A file unchanged since an earlier call with the same `since` and `only` is read from the
+    tally cache (`c360tui.metrics.cache`); the telemetry files themselves are only read.
+    """
+    only = only or Filter()
     total = Tally()
     for path in paths:
         with open_reader(path) as reader:
-            total.merge(tally_file(reader, since, only))
+            key = cache.file_key(reader.path, last_event_id(reader), since, only)
+            tally = cache.load(key) if use_cache else None
+            if tally is None:
+                tally = tally_file(reader, since, only)
+                if use_cache:
+                    cache.store(key, tally)
+            total.merge(tally)
     return total

@@ -37,6 +37,12 @@ def sessions() -> tuple[SessionScript, SessionScript]:
     return sdr, support
 
 
+@pytest.fixture(autouse=True)
+def own_cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tally cache entries go to the test's directory, not the user's cache."""
+    monkeypatch.setenv("C360_CACHE_DIR", str(tmp_path / "cache"))
+
+
 @pytest.fixture
 def telemetry(tmp_path: Path) -> Path:
     path = tmp_path / "team.db"

@@ -119,12 +119,22 @@ def _actions(conn: sqlite3.Connection, where: str, params: list[object], tally: 
         "SELECT substr(e.wall_time, 1, 10), coalesce(e.role, ''), coalesce(e.view, ''), e.actor, "
         f"e.payload FROM events e WHERE e.type = 'action_taken'{where}"
     )
+    actions: list[tuple[str, str, str, str, int, bool]] = []
+    decided: list[tuple[str, bool, tuple[tuple[str, str], ...]]] = []
+    # The deciding signals repeat across actions: a payload's text from the "deciding" key on
+    # holds the whole list, so it keys a memo of the list's (id, trust) pairs.
+    memo: dict[str, tuple[tuple[str, str], ...]] = {}
     for day, role, view, actor, payload in conn.execute(sql, params):
         data = _loads(payload)
         override = data["action"] != data["recommended_action"]
-        tally.actions[(day, role, view, actor, int(data["ms_since_view"]), override)] += 1
-        deciding = tuple((d["id"], d["trust"]) for d in data.get("deciding", ()))
-        tally.deciding[(view, override, deciding)] += 1
+        actions.append((day, role, view, actor, int(data["ms_since_view"]), override))
+        tail = payload[payload.find('"deciding":') :]
+        deciding = memo.get(tail)
+        if deciding is None:
+            deciding = memo[tail] = tuple((d["id"], d["trust"]) for d in data.get("deciding", ()))
+        decided.append((view, override, deciding))
+    tally.actions.update(actions)  # Counter counts a list in C
+    tally.deciding.update(decided)
 
 
 def _touches(conn: sqlite3.Connection, where: str, params: list[object], tally: Tally) -> None:

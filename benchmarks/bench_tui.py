@@ -2,7 +2,7 @@
 
 Run: `python -m benchmarks.bench_tui [--db PATH] [--starts N] [--keys N]`
 
-1. Start to first paint: `c360 support --db PATH` (through the real CLI) against a one-Static
+1. Start to first paint: `c360 support --db PATH` (real CLI, telemetry on) against a one-Static
    Textual app, each in a fresh process, headless, alternating; the child reports the time from
    the parent's spawn to the first refresh of its screen. Median of N starts each; goal <= 1.5x.
 2. Keystroke to updated results on screen (support search over the store), and next-lead key to
@@ -20,6 +20,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -66,7 +67,9 @@ def child_support(db: str) -> None:
     C360App.run = run  # type: ignore[method-assign]
     from c360tui.cli import app
 
-    app(["support", "--db", db, "--no-telemetry"], standalone_mode=False)
+    with tempfile.TemporaryDirectory() as scratch:
+        telemetry = str(Path(scratch) / "telemetry.db")
+        app(["support", "--db", db, "--telemetry", telemetry], standalone_mode=False)
 
 
 def spawn(kind: str, db: Path) -> float:

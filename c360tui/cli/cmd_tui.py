@@ -64,7 +64,6 @@ def launch(
 ) -> None:
     """Open the app on `start` (launcher, support, sdr or csm) and block until it quits."""
     from c360tui.settings import Settings
-    from c360tui.telemetry.writer import NullWriter, Recorder, TelemetryWriter
     from c360tui.tui.app import C360App
 
     settings = Settings()
@@ -75,7 +74,11 @@ def launch(
             f"There is no c360 database at {db_path}; run `c360 demo` or `c360 ingest` first."
         )
     telemetry_path = None if no_telemetry else settings.telemetry_path(telemetry)
-    recorder: Recorder = NullWriter() if telemetry_path is None else TelemetryWriter(telemetry_path)
+    recorder = None
+    if telemetry_path is not None:
+        from c360tui.telemetry.writer import TelemetryWriter
+
+        recorder = TelemetryWriter(telemetry_path)
     try:
         C360App(
             db_path,
@@ -86,7 +89,8 @@ def launch(
             telemetry_path=telemetry_path,
         ).run()
     finally:
-        recorder.close()
+        if recorder is not None:
+            recorder.close()
 
 
 def demo_store(db: Path | None, specs: Path | None) -> Path:

@@ -7,23 +7,24 @@ load inside workers the first time a screen asks for data, so the launcher paint
 
 from __future__ import annotations
 
-import importlib.util
 import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from c360tui.telemetry.writer import Recorder
 from c360tui.tui.backend import Backend
 from c360tui.tui.commands import C360Commands
 from c360tui.tui.screens.help import HelpEntry, HelpScreen
 from c360tui.tui.screens.launcher import LauncherScreen
 from c360tui.tui.tracking import Tracker
+
+if TYPE_CHECKING:
+    from c360tui.telemetry.writer import Recorder
 
 # The view spec each role's screen shows.
 ROLE_VIEWS = {"support": "support_close_case", "sdr": "sdr_call_now", "csm": "csm_at_risk"}
@@ -120,18 +121,13 @@ class C360App(App[None]):
         if role in ROLE_VIEWS:
             self.push_screen(self.make_role_screen(role))
             return
-        if importlib.util.find_spec("c360tui.tui.screens.lead") is None:
-            self.notify(
-                "The team-lead screen is not part of this build yet; try `c360 report`.",
-                markup=False,
-            )
-            return
-        from c360tui.tui.screens import lead  # type: ignore[attr-defined, unused-ignore]
+        from c360tui.tui.screens.lead import LeadScreen
 
-        self.push_screen(lead.LeadScreen())
+        self.push_screen(LeadScreen())
 
     def on_mount(self) -> None:
-        self.tracker.session_started(self.size.width, self.size.height)
+        # After the first paint: the event models load then, not on the way to the screen.
+        self.call_after_refresh(self.tracker.session_started, self.size.width, self.size.height)
 
     def on_unmount(self) -> None:
         self.tracker.session_ended()

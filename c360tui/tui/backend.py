@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from c360tui.core.customer import HeldMerge, MergeEvidence
-from c360tui.core.decision_model import DecisionView
 from c360tui.core.records import RecordKey
+
+if TYPE_CHECKING:
+    from c360tui.core.decision_model import DecisionView
 
 QueueState = Literal["worked", "snoozed"]
 

@@ -6,11 +6,15 @@ QueueLoaded → DecisionLoaded → ActionRecorded → QueueLoaded for the queues
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
-from c360tui.core.decision_model import DecisionView
 from c360tui.core.records import RecordKey
 from c360tui.tui.backend import IdentityDetail, QueueSnapshot, SearchResult
+
+if TYPE_CHECKING:
+    from c360tui.core.decision_model import DecisionView
 
 
 class SearchFinished(Message):

@@ -32,7 +32,8 @@ from c360tui.tui.tracking import Tracker
 if TYPE_CHECKING:
     from c360tui.tui.app import C360App
 
-SEARCH_LIMIT = 50
+# A screenful of results: more would cost every keystroke and nobody reads row 40 mid-call.
+SEARCH_LIMIT = 25
 
 
 class DataWorkers(DOMNode):

@@ -113,3 +113,32 @@ async def test_clicking_a_result_opens_it(make_app: AppFactory) -> None:
         await settle(pilot)
         assert isinstance(app.screen, CustomerScreen)
         assert app.screen.customer_id == second
+
+
+async def test_the_launcher_opens_every_role_with_one_key(make_app: AppFactory) -> None:
+    from c360tui.tui.screens.csm import CsmScreen
+    from c360tui.tui.screens.launcher import LauncherScreen
+    from c360tui.tui.screens.lead import LeadScreen
+    from c360tui.tui.screens.sdr import SdrScreen
+
+    app = make_app("launcher")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, LauncherScreen)
+        locations = str(app.screen.query_one("#locations", Static).render())
+        assert "/data/c360/c360.db" in locations and "/data/c360/telemetry.db" in locations
+        for key, screen in (("1", SupportScreen), ("2", SdrScreen), ("3", CsmScreen)):
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, screen)
+            await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(app.screen, LauncherScreen)
+        await pilot.press("4")
+        await settle(pilot)
+        assert isinstance(app.screen, LeadScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("down", "enter")  # arrows and enter work too
+        await settle(pilot)
+        assert isinstance(app.screen, SdrScreen)

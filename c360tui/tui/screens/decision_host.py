@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.binding import Binding, BindingType
@@ -17,12 +17,14 @@ from textual.events import Key
 from textual.screen import Screen
 from textual.widgets import Input
 
-from c360tui.core.decision_model import ActionView, DecisionView
-from c360tui.telemetry.events import Via
 from c360tui.tui.messages import FlagRecorded
 from c360tui.tui.safe_text import clean
 from c360tui.tui.widgets.decision_view import DecisionPanel
 from c360tui.tui.workers import DataWorkers
+
+if TYPE_CHECKING:
+    from c360tui.core.decision_model import ActionView, DecisionView
+    from c360tui.telemetry.events import Via
 
 PaletteCommand = tuple[str, str, Callable[[], object]]
 

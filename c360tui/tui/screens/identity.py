@@ -6,7 +6,7 @@ resolution honours it.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -18,11 +18,13 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
 from c360tui.core.customer import MergeEvidence
-from c360tui.core.decision_model import DecisionView
 from c360tui.tui.messages import IdentityLoaded, SplitRecorded
 from c360tui.tui.safe_text import clean, join, safe_content, safe_text
 from c360tui.tui.screens.why import when
 from c360tui.tui.workers import DataWorkers
+
+if TYPE_CHECKING:
+    from c360tui.core.decision_model import DecisionView
 
 
 class IdentityScreen(DataWorkers, ModalScreen[None]):

@@ -7,7 +7,7 @@ The SDR morning queue (sdr.py) and the CSM at-risk book (csm.py) are this screen
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,12 +17,14 @@ from textual.content import Content
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from c360tui.core.decision_model import ActionView, DecisionView
 from c360tui.tui.backend import QueueItem, QueueState
 from c360tui.tui.messages import DecisionLoaded, QueueLoaded
 from c360tui.tui.safe_text import clean, join, safe_content
 from c360tui.tui.screens.decision_host import DecisionHostScreen
 from c360tui.tui.widgets.decision_view import DecisionPanel
+
+if TYPE_CHECKING:
+    from c360tui.core.decision_model import ActionView, DecisionView
 
 
 def settle_state(action: ActionView) -> QueueState:

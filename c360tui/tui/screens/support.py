@@ -6,22 +6,25 @@ says why it matched; enter opens "Can I close this case without escalating?" for
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from c360tui.core.decision_model import ActionView, DecisionView
 from c360tui.tui.backend import SearchResult
 from c360tui.tui.messages import DataFailed, DecisionLoaded, SearchFinished
 from c360tui.tui.safe_text import clean, safe_text
 from c360tui.tui.screens.decision_host import DecisionHostScreen
 from c360tui.tui.widgets.decision_view import DecisionPanel
 from c360tui.tui.workers import DataWorkers
+
+if TYPE_CHECKING:
+    from c360tui.core.decision_model import ActionView, DecisionView
 
 
 class SupportScreen(DataWorkers, Screen[object]):
@@ -54,6 +57,7 @@ class SupportScreen(DataWorkers, Screen[object]):
         self.view = view
         self.results: list[SearchResult] = []
         self.shown_query = ""  # the query whose results the table shows
+        self._widths: tuple[int, int, int] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -66,9 +70,21 @@ class SupportScreen(DataWorkers, Screen[object]):
             Content("Type to search. Enter opens the highlighted customer."), id="search-status"
         )
         table: DataTable[object] = DataTable(cursor_type="row", id="results", zebra_stripes=True)
-        table.add_columns("Name", "Company", "Matched on")
         yield table
         yield Footer()
+
+    def on_resize(self, event: Resize) -> None:
+        """Size the columns to the screen (measured columns would cost every keystroke)."""
+        table = self.query_one("#results", DataTable)
+        room = max(30, event.size.width - 10)  # margins and cell padding
+        widths = (room * 34 // 100, room * 30 // 100, room - room * 64 // 100)
+        if widths == self._widths:
+            return
+        self._widths = widths
+        table.clear(columns=True)
+        for label, width in zip(("Name", "Company", "Matched on"), widths, strict=True):
+            table.add_column(label, width=width)
+        self._fill(self.results)
 
     def on_mount(self) -> None:
         self.title = "Support lookup"
@@ -93,15 +109,7 @@ class SupportScreen(DataWorkers, Screen[object]):
             return
         self.results = event.results
         self.shown_query = event.query
-        table = self.query_one("#results", DataTable)
-        table.clear()
-        for result in event.results:
-            table.add_row(
-                safe_text(result.name, 40),
-                safe_text(result.company, 40),
-                safe_text(result.matched, 40),
-                key=result.customer_id,
-            )
+        self._fill(event.results)
         status = self.query_one("#search-status", Static)
         if not event.query.strip():
             status.update(Content("Type to search. Enter opens the highlighted customer."))
@@ -119,6 +127,17 @@ class SupportScreen(DataWorkers, Screen[object]):
         if event.query.strip():
             ids = [result.customer_id for result in event.results]
             self.tracker.search(self.role, self.view, event.query, ids)
+
+    def _fill(self, results: list[SearchResult]) -> None:
+        table = self.query_one("#results", DataTable)
+        table.clear()
+        for result in results:
+            table.add_row(
+                safe_text(result.name, 60),
+                safe_text(result.company, 60),
+                safe_text(result.matched, 60),
+                key=result.customer_id,
+            )
 
     @on(Input.Submitted, "#search")
     def _submitted(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -14,9 +14,11 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import DataTable, Label, Static
 
-from c360tui.core.decision_model import DecisionView, SignalView, SourceValue
 from c360tui.tui.safe_text import join, safe_content, safe_text
 from c360tui.tui.widgets.decision_view import trust_look
+
+if TYPE_CHECKING:
+    from c360tui.core.decision_model import DecisionView, SignalView, SourceValue
 
 
 class WhyScreen(ModalScreen[None]):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -23,8 +23,10 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Button, Collapsible, DataTable, Label, Sparkline, Static
 
-from c360tui.core.decision_model import ActionView, DecisionView, DetailSection, SignalView
 from c360tui.tui.safe_text import join, safe_content, safe_text
+
+if TYPE_CHECKING:
+    from c360tui.core.decision_model import ActionView, DecisionView, DetailSection, SignalView
 
 # The longest value a row will render; the Why modal shows the whole thing.
 MAX_VALUE_CELLS = 160

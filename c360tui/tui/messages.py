@@ -34,6 +34,14 @@ class DecisionLoaded(Message):
         self.view = view
 
 
+class DecisionPrefetched(Message):
+    """A decision view loaded ahead of need (the next customer in a queue)."""
+
+    def __init__(self, view: DecisionView) -> None:
+        super().__init__()
+        self.view = view
+
+
 class QueueLoaded(Message):
     """The open part of a queue, in the spec's order, with its progress counts."""
 

@@ -21,6 +21,7 @@ from c360tui.tui.messages import (
     ActionRecorded,
     DataFailed,
     DecisionLoaded,
+    DecisionPrefetched,
     FlagRecorded,
     IdentityLoaded,
     QueueLoaded,
@@ -61,6 +62,12 @@ class DataWorkers(DOMNode):
         decision = self.backend.decision(view, customer_id, now)
         if not get_current_worker().is_cancelled:
             self.post_message(DecisionLoaded(decision))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="prefetch")
+    def prefetch_decision(self, view: str, customer_id: str, now: datetime) -> None:
+        decision = self.backend.decision(view, customer_id, now)
+        if not get_current_worker().is_cancelled:
+            self.post_message(DecisionPrefetched(decision))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue")
     def load_queue(self, view: str, now: datetime) -> None:

@@ -18,7 +18,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from c360tui.tui.backend import QueueItem, QueueState
-from c360tui.tui.messages import DecisionLoaded, QueueLoaded
+from c360tui.tui.messages import DecisionLoaded, DecisionPrefetched, FlagRecorded, QueueLoaded
 from c360tui.tui.safe_text import clean, join, safe_content
 from c360tui.tui.screens.decision_host import DecisionHostScreen
 from c360tui.tui.widgets.decision_view import DecisionPanel
@@ -65,6 +65,9 @@ class QueueScreen(DecisionHostScreen):
         self.worked = 0
         self.total = 0
         self._requested: str | None = None
+        # Decision views of the customers next to the highlighted one, loaded ahead so a step
+        # through the queue repaints once, without waiting for the store.
+        self._ahead: dict[str, DecisionView] = {}
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -117,12 +120,35 @@ class QueueScreen(DecisionHostScreen):
         self._load_highlighted()
 
     def _load_highlighted(self) -> None:
-        """Load the highlighted customer's decision view unless it is already requested."""
+        """Show the highlighted customer: from the read-ahead if there, else from the store."""
         item = self.highlighted_item()
         if item is None or item.customer_id == self._requested:
             return
         self._requested = item.customer_id
-        self.load_decision(self.view, item.customer_id, self.clock())
+        ready = self._ahead.pop(item.customer_id, None)
+        if ready is not None:
+            self.show_decision(ready, "queue")
+            self._read_ahead()
+        else:
+            self.load_decision(self.view, item.customer_id, self.clock())
+
+    def _read_ahead(self) -> None:
+        """Load the next customer's decision view in the background (and forget far ones)."""
+        index = self.query_one("#queue", OptionList).highlighted or 0
+        near = {item.customer_id for item in self.items[max(0, index - 1) : index + 2]}
+        self._ahead = {cid: view for cid, view in self._ahead.items() if cid in near}
+        if index + 1 < len(self.items):
+            following = self.items[index + 1].customer_id
+            if following not in self._ahead:
+                self.prefetch_decision(self.view, following, self.clock())
+
+    @on(DecisionPrefetched)
+    def _prefetched(self, event: DecisionPrefetched) -> None:
+        self._ahead[event.view.customer_id] = event.view
+
+    @on(FlagRecorded)
+    def _forget_flagged(self, event: FlagRecorded) -> None:
+        self._ahead.pop(event.customer_id, None)
 
     @on(OptionList.OptionSelected, "#queue")
     def _selected(self) -> None:
@@ -136,6 +162,7 @@ class QueueScreen(DecisionHostScreen):
         if item is None or item.customer_id != event.view.customer_id:
             return
         self.show_decision(event.view, "queue")
+        self._read_ahead()
 
     def current_decision(self) -> DecisionView | None:
         """The shown decision, only while it belongs to the highlighted customer."""

@@ -30,7 +30,7 @@ try:  # orjson reads a large entry several times faster; json is the fallback
 except ImportError:  # pragma: no cover - depends on the environment
     _loads = json.loads
 
-FORMAT = 1  # bump when a Tally field or the way fast.py counts changes meaning
+FORMAT = 2  # bump when a Tally field or the way fast.py counts changes meaning
 KEEP = 32  # entries kept; the oldest beyond this are removed when one is stored
 _FIELDS = tuple(f.name for f in fields(Tally))
 
@@ -70,31 +70,61 @@ def file_key(path: Path, last_id: int, since: date | datetime | None, only: Filt
     return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()
 
 
-def _tupled(value: Any) -> Any:
-    """JSON arrays back into the tuples a Tally's keys are made of."""
-    if isinstance(value, list):
-        return tuple(_tupled(v) for v in value)
-    return value
+# Each Tally field's key length; `deciding` keys end in a list of (id, trust) pairs.
+_ARITY = {
+    "presented": 2,
+    "opened": 2,
+    "deciding": 3,
+    "shown": 4,
+    "touches": 3,
+    "sections": 2,
+    "flags": 5,
+}
 
 
 def encode(tally: Tally) -> bytes:
-    return json.dumps(
-        {name: [[key, n] for key, n in getattr(tally, name).items()] for name in _FIELDS},
-        separators=(",", ":"),
-    ).encode()
+    """JSON of the tally; actions as columns per (day, role, view, actor, override), since their
+    keys differ mostly by milliseconds (an entry of 1,000,000 events is ~3x smaller this way)."""
+    groups: dict[tuple[str, str, str, str, bool], tuple[list[int], list[int]]] = {}
+    for (day, role, view, actor, ms, override), n in tally.actions.items():
+        column = groups.get((day, role, view, actor, override))
+        if column is None:
+            column = groups[(day, role, view, actor, override)] = ([], [])
+        column[0].append(ms)
+        column[1].append(n)
+    data: dict[str, Any] = {
+        name: [[key, n] for key, n in getattr(tally, name).items()]
+        for name in _FIELDS
+        if name != "actions"
+    }
+    data["actions"] = [[*key, ms, ns] for key, (ms, ns) in groups.items()]
+    return json.dumps(data, separators=(",", ":")).encode()
 
 
 def decode(data: bytes) -> Tally:
     """A Tally from `encode`'s bytes; ValueError/TypeError/KeyError when malformed."""
     raw = _loads(data)
-    tally = Tally()
+    counters: dict[str, Counter[Any]] = {}
     for name in _FIELDS:
-        counter: Counter[Any] = getattr(tally, name)
-        for key, n in raw[name]:
-            if not isinstance(n, int):
-                raise TypeError("count is not an integer")
-            counter[_tupled(key)] = n
-    return tally
+        rows = raw[name]
+        if name == "actions":
+            actions: dict[Any, int] = {}
+            for day, role, view, actor, override, ms, ns in rows:
+                if len(ms) != len(ns) or any(type(n) is not int for n in ns):
+                    raise ValueError("malformed actions entry")
+                pairs = zip(ms, ns, strict=True)
+                actions.update(((day, role, view, actor, m, override), n) for m, n in pairs)
+            counters[name] = Counter(actions)
+            continue
+        if any(len(key) != _ARITY[name] or type(n) is not int for key, n in rows):
+            raise ValueError(f"malformed {name} entry")
+        if name == "deciding":
+            counters[name] = Counter(
+                {(v, o, tuple(tuple(pair) for pair in d)): n for (v, o, d), n in rows}
+            )
+        else:
+            counters[name] = Counter({tuple(key): n for key, n in rows})
+    return Tally(**counters)
 
 
 def load(key: str) -> Tally | None:

@@ -194,7 +194,10 @@ def times_to_decision(tally: Tally) -> tuple[TimeToDecision, ...]:
     """Median and p90 ms from view opened to action, per role and view."""
     groups: dict[tuple[str, str], Counter[int]] = {}
     for (_, role, view, _, ms, _), n in tally.actions.items():
-        groups.setdefault((role, view), Counter())[ms] += n
+        histogram = groups.get((role, view))
+        if histogram is None:
+            histogram = groups[(role, view)] = Counter()
+        histogram[ms] += n
     return tuple(
         TimeToDecision(role, view, sum(h.values()), percentile(h, 50), percentile(h, 90))
         for (role, view), h in sorted(groups.items())
@@ -291,7 +294,10 @@ def daily(tally: Tally) -> tuple[DayPoint, ...]:
     times: dict[str, Counter[int]] = {}
     overrides: Counter[str] = Counter()
     for (day, _, _, _, ms, override), n in tally.actions.items():
-        times.setdefault(day, Counter())[ms] += n
+        histogram = times.get(day)
+        if histogram is None:
+            histogram = times[day] = Counter()
+        histogram[ms] += n
         overrides[day] += n if override else 0
     return tuple(
         DayPoint(day, sum(h.values()), percentile(h, 50), percentile(h, 90), overrides[day])
@@ -310,7 +316,10 @@ def actor_split(tally: Tally) -> tuple[ActorSplit, ...]:
     for (_, actor), n in tally.opened.items():
         opened[actor] += n
     for (_, _, _, actor, ms, override), n in tally.actions.items():
-        times.setdefault(actor, Counter())[ms] += n
+        histogram = times.get(actor)
+        if histogram is None:
+            histogram = times[actor] = Counter()
+        histogram[ms] += n
         overrides[actor] += n if override else 0
     actors = sorted(set(presented) | set(times))
     return tuple(

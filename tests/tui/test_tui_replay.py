@@ -11,7 +11,7 @@ from test_tui_lead import cells, text_of, write_fixture
 from textual.widgets import Static
 
 from c360tui.tui.lead_app import LeadApp
-from c360tui.tui.screens.replay import MAX_WAIT_S, ReplayScreen, delay_for
+from c360tui.tui.screens.replay import MAX_WAIT_S, Lines, ReplayScreen, delay_for
 
 
 @pytest.fixture
@@ -23,6 +23,13 @@ def test_playback_waits_the_gap_divided_by_the_speed_and_caps_idle_time() -> Non
     assert delay_for(1500, 1) == 1.5
     assert delay_for(1600, 16) == 0.1
     assert delay_for(600_000, 4) == MAX_WAIT_S
+
+
+def on_screen(app: Any, widget_id: str) -> str:
+    """The lines a line-API widget (timeline, recorded view) shows now, as plain text."""
+    lines = app.screen.query_one(widget_id, Lines)
+    height = lines.scrollable_content_region.height
+    return "\n".join(lines.render_line(y).text.rstrip() for y in range(height)).rstrip()
 
 
 async def open_sdr_replay(pilot: Any) -> None:
@@ -57,7 +64,7 @@ async def test_stepping_shows_the_recorded_view_and_highlights_each_touch(teleme
         await pilot.press(*["right"] * 5)  # the flag on the conflicted phone
         await settle(pilot)
         assert "step 6/13" in text_of(app, "#replay-head")
-        signals = text_of(app, "#replay-signals")
+        signals = on_screen(app, "#replay-signals")
         phone = next(line for line in signals.splitlines() if "phone" in line)
         assert "⚠ conflicted" in phone and "⚑phone" in phone and "flagged  ◀ flag" in phone
         assert "▾ contact" in signals  # the section the rep opened just before
@@ -69,8 +76,8 @@ async def test_stepping_shows_the_recorded_view_and_highlights_each_touch(teleme
         assert app.screen.query_one("#replay-event", Static).has_class("-override")
         await pilot.press("left")
         await settle(pilot)
-        assert "▾ 3 last_touch" in text_of(app, "#replay-signals")
-        assert "◀ expand" in text_of(app, "#replay-signals")
+        assert "▾ 3 last_touch" in on_screen(app, "#replay-signals")
+        assert "◀ expand" in on_screen(app, "#replay-signals")
 
 
 @pytest.mark.asyncio
@@ -92,3 +99,29 @@ async def test_space_plays_to_the_end_at_16x_and_pauses(telemetry: Path) -> None
         paused_at = screen.index
         await pilot.pause(0.3)
         assert not screen.playing and screen.index == paused_at < len(screen.steps) - 1
+
+
+@pytest.mark.asyncio
+async def test_the_timeline_marks_the_step_shown_and_up_down_or_a_click_pick_another(
+    telemetry: Path,
+) -> None:
+    app = LeadApp([telemetry])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_sdr_replay(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReplayScreen)
+        timeline = screen.query_one("#replay-steps", Lines)
+        assert on_screen(app, "#replay-steps").splitlines()[5].endswith("⚑ flag phone")
+        await pilot.press(*["right"] * 5, "down")
+        await settle(pilot)
+        assert screen.index == timeline.cursor == 6
+        assert "step 7/13" in text_of(app, "#replay-head")
+        assert on_screen(app, "#replay-steps").splitlines()[6].endswith("why intent")
+        assert "provenance opened: intent" in text_of(app, "#replay-event")
+        await pilot.press("up", "up")
+        await settle(pilot)
+        assert "step 5/13" in text_of(app, "#replay-head")
+        await pilot.click(timeline, offset=(10, 8))  # the row of the email override
+        await settle(pilot)
+        assert "step 9/13" in text_of(app, "#replay-head")
+        assert "OVERRODE call" in text_of(app, "#replay-event")

@@ -9,19 +9,28 @@ thread workers that post messages; every recorded string is shown as Text/Conten
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.cache import LRUCache
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.css.styles import RulesMap
+from textual.events import Click
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.screen import Screen
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.style import Style as VisualStyle
 from textual.timer import Timer
+from textual.visual import Visual
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -168,10 +177,189 @@ def event_line(step: Step) -> Content:
     return join(Content.styled("EVENT ", "bold"), safe_content(describe(step), 100))
 
 
+def customer_line(view: ShownView | None) -> Content:
+    """Who the view was about, which view, how it was reached and what it recommended."""
+    if view is None:
+        return Content.styled("No decision view on screen at this moment.", "dim")
+    return join(
+        safe_content(view.customer_id, 24, style="bold"),
+        Content.styled(" · ", "dim"),
+        safe_content(view.view or "—", 28),
+        Content.styled(f" · via {view.via} · recommends ", "dim"),
+        safe_content(f"★ {view.recommended_action}", 24, style="bold"),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """One step drawn ahead of time, so showing it only swaps prebuilt Content."""
+
+    customer: Content
+    lines: tuple[Content, ...]
+    event: Content
+
+
+@dataclass(frozen=True, slots=True)
+class Replay:
+    """A loaded session: its steps, their timeline rows and frames, the view's largest size."""
+
+    steps: list[Step]
+    header: Content
+    rows: list[Content]
+    frames: list[Frame]
+    view_size: Size
+
+
+class _Interner:
+    """Equal Content (same text and spans) as one object, so show() can compare by identity."""
+
+    def __init__(self) -> None:
+        self._seen: dict[object, object] = {}
+
+    def content(self, content: Content) -> Content:
+        key = (content.plain, tuple(content.spans))
+        return self._seen.setdefault(key, content)  # type: ignore[return-value]
+
+    def lines(self, lines: list[Content]) -> tuple[Content, ...]:
+        kept = tuple(self.content(line) for line in lines)
+        return self._seen.setdefault(tuple(map(id, kept)), kept)  # type: ignore[return-value]
+
+
+def build_replay(steps: list[Step]) -> Replay:
+    """Every step's timeline row and frame, built once (in the loading worker)."""
+    same = _Interner()
+    ats = [clock(step.offset_ms) for step in steps]
+    gaps = [gap(step.gap_ms) if step.index else "" for step in steps]
+    at_w = max(map(len, ats), default=2)
+    gap_w = max(map(len, gaps), default=3)
+    header = Content.styled(f" {'at':<{at_w}}  {'gap':<{gap_w}}  event", "bold")
+    rows, frames = [], []
+    for step, at, since in zip(steps, ats, gaps, strict=True):
+        style = "bold" if step.type in ("action_taken", "view_opened") else ""
+        if step.override:
+            style = "bold reverse"
+        rows.append(
+            join(
+                Content.styled(f" {at:<{at_w}}  {since:>{gap_w}}  ", "dim"),
+                safe_content(short(step), 60, style=style),
+            )
+        )
+        lines = same.lines(view_lines(step.view, step) if step.view is not None else [])
+        customer = same.content(customer_line(step.view))
+        frames.append(Frame(customer, lines, same.content(event_line(step))))
+    width = max((line.cell_length for f in frames for line in f.lines), default=0)
+    height = max((len(f.lines) for f in frames), default=0)
+    return Replay(steps, header, rows, frames, Size(width, height))
+
+
+class Lines(ScrollView, can_focus=False):
+    """Prebuilt lines drawn one at a time (line API), with an optional cursor.
+
+    Painting a step costs only the lines that changed: the caller fixes the scrollable size
+    (so nothing runs a layout), a cursor move repaints two lines, scrolling goes by half a
+    page (so most moves do not repaint the rest), and each line's strip is kept per style.
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"lines--cursor"}
+
+    class Picked(Message):
+        """The user moved the cursor (keys or mouse) to `index`."""
+
+        def __init__(self, lines: Lines, index: int) -> None:
+            super().__init__()
+            self.lines = lines
+            self.index = index
+
+        @property
+        def control(self) -> Lines:
+            return self.lines
+
+    def __init__(self, *, id: str, cursor: bool = False) -> None:
+        super().__init__(id=id)
+        self.lines: Sequence[Content] = ()
+        self.cursor = 0 if cursor else -1
+        # Keyed by the line object's id (the value keeps the line, so the id stays its own).
+        self._strips: LRUCache[tuple[int, object, int], tuple[object, Strip]] = LRUCache(4096)
+        self._region = Region()
+        self._styles = (VisualStyle(), VisualStyle())
+
+    def set_lines(self, lines: Sequence[Content], size: Size | None = None) -> None:
+        """Show `lines` in a scrollable area of `size` (default: just fits them)."""
+        old, self.lines = self.lines, lines
+        if size is None:
+            size = Size(max((line.cell_length for line in lines), default=0), len(lines))
+        if size != self.virtual_size:
+            self.virtual_size = size
+            self.refresh()
+            return
+        for index in range(max(len(old), len(lines))):
+            if index >= len(old) or index >= len(lines) or old[index] is not lines[index]:
+                self.refresh_line(index)
+
+    def move_cursor(self, index: int) -> None:
+        """Put the cursor on line `index`; past an edge, scroll it half a page into view."""
+        old, self.cursor = self.cursor, index
+        if old == index:
+            return
+        top, height = round(self.scroll_offset.y), self.scrollable_content_region.height
+        if height and not top <= index < top + height:
+            new_top = index - height // 2 if index > old else index - (height - 1) // 2
+            self.scroll_to(y=max(0, new_top), animate=False)
+        else:
+            self.refresh_line(old)
+            self.refresh_line(index)
+
+    def _pick(self, index: int) -> None:
+        if self.cursor >= 0 and self.lines:
+            self.post_message(self.Picked(self, max(0, min(len(self.lines) - 1, index))))
+
+    def key_up(self) -> None:
+        self._pick(self.cursor - 1)
+
+    def key_down(self) -> None:
+        self._pick(self.cursor + 1)
+
+    def key_pageup(self) -> None:
+        self._pick(self.cursor - max(1, self.scrollable_content_region.height - 1))
+
+    def key_pagedown(self) -> None:
+        self._pick(self.cursor + max(1, self.scrollable_content_region.height - 1))
+
+    def on_click(self, event: Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is not None:
+            self._pick(round(self.scroll_offset.y) + offset.y)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Looked up once per paint, not once per line.
+        self._region = self.scrollable_content_region
+        self._styles = (self.get_visual_style(), self.get_visual_style("lines--cursor"))
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        index = round(self.scroll_offset.y) + y
+        region = self._region
+        width = max(self.virtual_size.width, region.width)
+        style = self._styles[index == self.cursor]
+        line = self.lines[index] if index < len(self.lines) else None
+        key = (id(line), style, width)
+        cached = self._strips.get(key)
+        if cached is not None and cached[0] is line:
+            strip = cached[1]
+        else:
+            if line is None:
+                strip = Strip.blank(width, style.rich_style)
+            else:
+                strip = Visual.to_strips(self, line, width, 1, style, pad=True)[0]
+            self._strips[key] = (line, strip)
+        scroll_x = round(self.scroll_offset.x)
+        return strip.crop(scroll_x, scroll_x + region.width)
+
+
 class StepsLoaded(Message):
-    def __init__(self, steps: list[Step]) -> None:
+    def __init__(self, replay: Replay) -> None:
         super().__init__()
-        self.steps = steps
+        self.replay = replay
 
 
 class SessionsLoaded(Message):
@@ -311,6 +499,8 @@ class ReplayScreen(_Reading):
         self.paths = list(paths)
         self.summary = summary
         self.steps: list[Step] = []
+        self.frames: list[Frame] = []
+        self._shown: Frame | None = None
         self.index = 0
         self.speed = 1
         self.playing = False
@@ -320,20 +510,21 @@ class ReplayScreen(_Reading):
         yield Header(show_clock=False)
         yield Static(id="replay-head")
         with Horizontal(id="replay-layout"):
-            yield DataTable(id="replay-steps", cursor_type="row")
+            with Vertical(id="replay-timeline"):
+                yield Static(id="replay-steps-head")
+                yield Lines(id="replay-steps", cursor=True)
             with Vertical(id="replay-pane"):
                 yield Static(id="replay-customer")
-                with VerticalScroll(id="replay-signals-scroll"):
-                    yield Static(id="replay-signals")
+                yield Lines(id="replay-signals")
                 yield Static(id="replay-event")
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = "c360 · team lead"
         self.sub_title = "replay"
-        table = self.query_one("#replay-steps", DataTable)
-        table.add_columns("at", "gap", "event")
-        table.focus()
+        timeline = self.query_one("#replay-steps", Lines)
+        timeline.can_focus = True
+        timeline.focus()
         self._paint_head()
         self.load_steps(self.paths, self.summary.session_id)
 
@@ -342,9 +533,9 @@ class ReplayScreen(_Reading):
         from c360tui.metrics.loader import load_events
         from c360tui.metrics.replay import steps
 
-        loaded = steps(load_events(paths, session_id=session_id))
+        replay = build_replay(steps(load_events(paths, session_id=session_id)))
         if not get_current_worker().is_cancelled:
-            self.post_message(StepsLoaded(loaded))
+            self.post_message(StepsLoaded(replay))
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
@@ -352,26 +543,18 @@ class ReplayScreen(_Reading):
 
     @on(StepsLoaded)
     def _loaded(self, message: StepsLoaded) -> None:
-        self.steps = message.steps
-        table = self.query_one("#replay-steps", DataTable)
-        table.clear()
-        for step in self.steps:
-            label = short(step)
-            style = "bold" if step.type in ("action_taken", "view_opened") else ""
-            if step.override:
-                style = "bold reverse"
-            table.add_row(
-                Text(clock(step.offset_ms), style="dim"),
-                Text(gap(step.gap_ms) if step.index else "", justify="right", style="dim"),
-                safe_text(label, 60, style=style),
-            )
+        replay = message.replay
+        self.steps, self.frames, self._shown = replay.steps, replay.frames, None
+        self.query_one("#replay-steps-head", Static).update(replay.header, layout=False)
+        self.query_one("#replay-steps", Lines).set_lines(replay.rows)
+        self.query_one("#replay-signals", Lines).set_lines((), replay.view_size)
         self.show(0)
 
-    @on(DataTable.RowHighlighted, "#replay-steps")
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        """Up/down on the list shows that step (a stale event from an earlier move is ignored)."""
-        if event.cursor_row == event.data_table.cursor_row and event.cursor_row != self.index:
-            self.show(event.cursor_row)
+    @on(Lines.Picked, "#replay-steps")
+    def _picked(self, event: Lines.Picked) -> None:
+        """Up/down, page keys or a click on the timeline show that step."""
+        self._stop()
+        self.show(event.index)
 
     # ------------------------------------------------------------------ actions
 
@@ -431,37 +614,29 @@ class ReplayScreen(_Reading):
     # ------------------------------------------------------------------ painting
 
     def show(self, index: int) -> None:
-        """Show step `index` (clamped): its row, the view as recorded then, what happened."""
+        """Show step `index` (clamped): its row, the view as recorded then, what happened.
+
+        Only what differs from the step on screen is repainted, and nothing runs a layout
+        unless the event line needs another height.
+        """
         if not self.steps:
             return
         self.index = max(0, min(len(self.steps) - 1, index))
-        step = self.steps[self.index]
-        table = self.query_one("#replay-steps", DataTable)
-        if table.cursor_row != self.index:
-            table.move_cursor(row=self.index)
+        frame, shown = self.frames[self.index], self._shown
+        self._shown = frame
+        self.query_one("#replay-steps", Lines).move_cursor(self.index)
         self._paint_head()
-        customer = self.query_one("#replay-customer", Static)
-        signals = self.query_one("#replay-signals", Static)
-        view = step.view
-        if view is None:
-            customer.update(
-                Content.styled("No decision view on screen at this moment.", "dim"), layout=False
-            )
-            signals.update("")
-        else:
-            customer.update(
-                join(
-                    safe_content(view.customer_id, 24, style="bold"),
-                    Content.styled(" · ", "dim"),
-                    safe_content(view.view or "—", 28),
-                    Content.styled(f" · via {view.via} · recommends ", "dim"),
-                    safe_content(f"★ {view.recommended_action}", 24, style="bold"),
-                ),
-                layout=False,
-            )
-            signals.update(Content("\n").join(view_lines(view, step)))
-        self.query_one("#replay-event", Static).update(event_line(step))
-        self.query_one("#replay-event").set_class(bool(step.override), "-override")
+        if shown is None or frame.customer is not shown.customer:
+            self.query_one("#replay-customer", Static).update(frame.customer, layout=False)
+        if shown is None or frame.lines is not shown.lines:
+            signals = self.query_one("#replay-signals", Lines)
+            signals.set_lines(frame.lines, signals.virtual_size)
+        if shown is None or frame.event is not shown.event:
+            event = self.query_one("#replay-event", Static)
+            rules, width = cast(RulesMap, event.styles), event.content_region.width
+            height = min(3, frame.event.get_height(rules, width))
+            event.update(frame.event, layout=height != event.content_region.height)
+            event.set_class(bool(self.steps[self.index].override), "-override")
 
     def _paint_head(self) -> None:
         s = self.summary

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -125,3 +126,17 @@ async def test_the_timeline_marks_the_step_shown_and_up_down_or_a_click_pick_ano
         await settle(pilot)
         assert "step 9/13" in text_of(app, "#replay-head")
         assert "OVERRODE call" in text_of(app, "#replay-event")
+
+
+@pytest.mark.asyncio
+async def test_leaving_the_replay_hands_its_session_back_to_the_garbage_collector(
+    telemetry: Path,
+) -> None:
+    app = LeadApp([telemetry])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_sdr_replay(pilot)
+        assert gc.get_freeze_count() > 0  # kept out of full collections while on screen
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, ReplayScreen)
+        assert gc.get_freeze_count() == 0

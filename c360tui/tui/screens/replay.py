@@ -8,6 +8,7 @@ thread workers that post messages; every recorded string is shown as Text/Conten
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -308,6 +309,7 @@ class Lines(ScrollView, can_focus=False):
         else:
             self.refresh_line(old)
             self.refresh_line(index)
+        self.call_after_refresh(self._warm)
 
     def _pick(self, index: int) -> None:
         if self.cursor >= 0 and self.lines:
@@ -338,22 +340,43 @@ class Lines(ScrollView, can_focus=False):
 
     def render_line(self, y: int) -> Strip:
         index = round(self.scroll_offset.y) + y
-        region = self._region
-        width = max(self.virtual_size.width, region.width)
-        style = self._styles[index == self.cursor]
-        line = self.lines[index] if index < len(self.lines) else None
+        scroll_x = round(self.scroll_offset.x)
+        strip = self._strip(index, index == self.cursor)
+        return strip.crop(scroll_x, scroll_x + self._region.width)
+
+    def _strip(self, index: int, on_cursor: bool) -> Strip:
+        """Line `index` drawn at the full scrollable width (cached per line object and style)."""
+        width = max(self.virtual_size.width, self._region.width)
+        style = self._styles[on_cursor]
+        line = self.lines[index] if 0 <= index < len(self.lines) else None
         key = (id(line), style, width)
         cached = self._strips.get(key)
         if cached is not None and cached[0] is line:
-            strip = cached[1]
+            return cached[1]
+        if line is None:
+            strip = Strip.blank(width, style.rich_style)
         else:
-            if line is None:
-                strip = Strip.blank(width, style.rich_style)
-            else:
-                strip = Visual.to_strips(self, line, width, 1, style, pad=True)[0]
-            self._strips[key] = (line, strip)
-        scroll_x = round(self.scroll_offset.x)
-        return strip.crop(scroll_x, scroll_x + region.width)
+            strip = Visual.to_strips(self, line, width, 1, style, pad=True)[0]
+        self._strips[key] = (line, strip)
+        return strip
+
+    def _warm(self, budget: int = 4) -> None:
+        """After a paint, draw a few lines the next move or half-page scroll will need."""
+        if not self._region or self.cursor < 0:
+            return
+        top, height, cursor = round(self.scroll_offset.y), self._region.height, self.cursor
+        wanted = [(cursor + 1, True), (cursor - 1, True)]
+        wanted += [(i, False) for i in range(top + height, top + height + height // 2 + 1)]
+        wanted += [(i, False) for i in range(top - 1, top - height // 2 - 2, -1)]
+        for index, on_cursor in wanted:
+            if budget == 0:
+                return
+            if 0 <= index < len(self.lines):
+                style = self._styles[on_cursor]
+                width = max(self.virtual_size.width, self._region.width)
+                if self._strips.get((id(self.lines[index]), style, width)) is None:
+                    self._strip(index, on_cursor)
+                    budget -= 1
 
 
 class StepsLoaded(Message):
@@ -549,6 +572,12 @@ class ReplayScreen(_Reading):
         self.query_one("#replay-steps", Lines).set_lines(replay.rows)
         self.query_one("#replay-signals", Lines).set_lines((), replay.view_size)
         self.show(0)
+        # The session stays loaded while the screen is up: keep it (and the app) out of full
+        # collections, which rescan every object (100+ ms for a long session) mid-step.
+        gc.freeze()
+
+    def on_unmount(self) -> None:
+        gc.unfreeze()  # the collector gets this screen's objects back once it is gone
 
     @on(Lines.Picked, "#replay-steps")
     def _picked(self, event: Lines.Picked) -> None:

@@ -37,6 +37,7 @@ PHASES = (
     ("quarantine", "store quarantined rows (store)"),
     ("load", "load records back (store)"),
     ("resolve", "identity resolution (core)"),
+    ("accounts", "group clusters, find account mates (core)"),
     ("reconcile", "reconcile customers (core)"),
     ("write", "write customers + search index (store)"),
 )

@@ -25,7 +25,15 @@ if TYPE_CHECKING:
 # Raw rows are shown up to this many characters in the table (the JSON output has them whole).
 RAW_SHOWN = 80
 # Phases that together make the wall time (the others are parts of these).
-_WALL_PHASES = ("validate", "read+store", "quarantine", "load", "resolve", "reconcile+write")
+_WALL_PHASES = (
+    "validate",
+    "read+store",
+    "quarantine",
+    "load",
+    "resolve",
+    "accounts",
+    "reconcile+write",
+)
 _PHASES = {
     "read": "Reading and storing rows",
     "load": "Loading source records",

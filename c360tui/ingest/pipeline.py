@@ -6,9 +6,11 @@ store untouched. Bad rows are quarantined; every row read is either accepted or 
 
 from __future__ import annotations
 
+import gc
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
@@ -147,6 +149,44 @@ def ingest(
     are checked against (timestamps later than it are quarantined). Raises C360Error for a
     whole-file problem before anything is written.
     """
+    with _collector_paused():
+        return _ingest(
+            paths,
+            store,
+            now=now,
+            specs_dir=specs_dir,
+            sources=sources,
+            identity=identity,
+            progress=progress,
+        )
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the run.
+
+    An ingest builds millions of acyclic objects, and each collection rescans them while finding
+    nothing to free: measured at 100,000 customers, it cost 35-50% of resolve and reconcile.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _ingest(
+    paths: Sequence[Path],
+    store: Store,
+    *,
+    now: datetime,
+    specs_dir: Path | None = None,
+    sources: SourcesSpec | None = None,
+    identity: IdentitySpec | None = None,
+    progress: IngestProgress | None = None,
+) -> IngestSummary:
     from c360tui.core.accounts import account_mates
     from c360tui.core.reconcile import reconcile
     from c360tui.core.resolution import resolve
@@ -238,8 +278,9 @@ def ingest(
     del records
     clusters = len(resolution.clusters)
 
-    members = {cid: [by_key[key] for key in keys] for cid, keys in resolution.clusters.items()}
-    mates = account_mates(members, sources)
+    with clock("accounts"):
+        members = {cid: [by_key[key] for key in keys] for cid, keys in resolution.clusters.items()}
+        mates = account_mates(members, sources)
 
     def customers() -> Iterator[ResolvedCustomer]:
         assert sources is not None

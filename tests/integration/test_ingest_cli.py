@@ -99,3 +99,20 @@ def test_help_has_an_example(tmp_path: Path) -> None:
     for command in ("ingest", "quarantine"):
         result = c360(command, "--help", cwd=tmp_path)
         assert result.returncode == 0 and "Example: c360 " + command in result.stdout
+
+
+def test_a_broken_sources_file_is_one_sentence(exports: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "my_sources.toml"
+    broken.write_text('default_region = "US"\n[systems.crm]\npriority = "high"\n')
+    result = c360(
+        "ingest",
+        str(exports),
+        "--sources",
+        str(broken),
+        "--db",
+        str(tmp_path / "x.db"),
+        cwd=tmp_path,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "my_sources.toml" in result.stderr and "c360 specs check" in result.stderr
+    assert not (tmp_path / "x.db").exists()

@@ -4,6 +4,8 @@
 The view comes from the recorded `view_opened` event (signals, trust, freshness, ages), never
 from the store: a customer that changed since still replays as it was. Telemetry is read in
 thread workers that post messages; every recorded string is shown as Text/Content, never markup.
+The loading worker also draws every step ahead (`build_replay`), and the timeline and the view
+are line-API widgets (`Lines`), so a step repaints only the lines that changed, with no layout.
 """
 
 from __future__ import annotations
@@ -258,7 +260,8 @@ class Lines(ScrollView, can_focus=False):
 
     Painting a step costs only the lines that changed: the caller fixes the scrollable size
     (so nothing runs a layout), a cursor move repaints two lines, scrolling goes by half a
-    page (so most moves do not repaint the rest), and each line's strip is kept per style.
+    page in a frame of its own (so most moves repaint nothing else), and each line's strip is
+    kept per style, the lines a scroll will need drawn ahead after each paint.
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"lines--cursor"}
@@ -298,18 +301,30 @@ class Lines(ScrollView, can_focus=False):
                 self.refresh_line(index)
 
     def move_cursor(self, index: int) -> None:
-        """Put the cursor on line `index`; past an edge, scroll it half a page into view."""
+        """Put the cursor on line `index`, repainting two lines.
+
+        A cursor outside the view scrolls it to the middle at once; a cursor reaching the last
+        (or first) visible line scrolls half a page after this paint, so the full repaint a
+        scroll costs lands in a frame of its own rather than in the key's.
+        """
         old, self.cursor = self.cursor, index
         if old == index:
             return
         top, height = round(self.scroll_offset.y), self.scrollable_content_region.height
         if height and not top <= index < top + height:
-            new_top = index - height // 2 if index > old else index - (height - 1) // 2
-            self.scroll_to(y=max(0, new_top), animate=False)
+            self._center(index)
         else:
             self.refresh_line(old)
             self.refresh_line(index)
+            at_edge = index == top + height - 1 if index > old else index == top
+            if at_edge and 0 < index < len(self.lines) - 1:
+                self.call_after_refresh(self._center, index)
         self.call_after_refresh(self._warm)
+
+    def _center(self, index: int) -> None:
+        if index == self.cursor:
+            height = self.scrollable_content_region.height
+            self.scroll_to(y=max(0, index - height // 2), animate=False)
 
     def _pick(self, index: int) -> None:
         if self.cursor >= 0 and self.lines:

@@ -8,51 +8,15 @@ Textual only strips a handful of control characters itself.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from rich.cells import cell_len
 from rich.text import Text
 from textual.content import Content
 
-ELLIPSIS = "…"
+from c360tui.text_safety import ELLIPSIS
+from c360tui.text_safety import pieces as _pieces
+
 # Markers are shown reversed so they cannot be mistaken for text the customer typed.
 MARKER_STYLE = "reverse"
-
-_BIDI = {*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C}
-_ZERO_WIDTH = {0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD}
-_SEPARATORS = {0x2028, 0x2029, 0x0085}
-
-
-@lru_cache(maxsize=4096)
-def _marker(char: str) -> str | None:
-    """The visible marker for one character, or None when the character is safe as it is."""
-    code = ord(char)
-    if code < 0x20:
-        # C0 controls (ESC is U+241B "␛") become their Unicode control pictures.
-        return chr(0x2400 + code)
-    if code == 0x7F:
-        return "\u2421"
-    if 0x80 <= code <= 0x9F or code in _BIDI or code in _ZERO_WIDTH or code in _SEPARATORS:
-        return f"<U+{code:04X}>"
-    return None
-
-
-def _pieces(value: str) -> list[tuple[str, bool]]:
-    """Split text into runs of (text, is_marker) with every unsafe character replaced."""
-    pieces: list[tuple[str, bool]] = []
-    plain: list[str] = []
-    for char in value:
-        marker = _marker(char)
-        if marker is None:
-            plain.append(char)
-            continue
-        if plain:
-            pieces.append(("".join(plain), False))
-            plain = []
-        pieces.append((marker, True))
-    if plain:
-        pieces.append(("".join(plain), False))
-    return pieces
 
 
 def _truncate(pieces: list[tuple[str, bool]], width: int) -> list[tuple[str, bool]]:

@@ -8,6 +8,7 @@ from c360tui.cli import (  # noqa: F401
     cmd_query,
     cmd_report,
     cmd_sample,
+    cmd_simulate,
     cmd_specs,
     cmd_tui,
 )

@@ -114,6 +114,26 @@ def demo_store(db: Path | None, specs: Path | None) -> Path:
     return path
 
 
+def demo_telemetry() -> Path | None:
+    """The demo's telemetry file, seeded on first use with the sample team's two weeks.
+
+    It lives in the demo's data directory, so simulated reps never mix into the user's own
+    telemetry; None (the usual file) when C360_TELEMETRY names one.
+    """
+    import shutil
+
+    from c360tui.settings import Settings, data_dir, sample_data_dir
+
+    if Settings().telemetry is not None:
+        return None
+    path = data_dir() / "demo" / "telemetry.db"
+    sample = sample_data_dir() / "telemetry" / "demo_telemetry.db"
+    if not path.exists() and sample.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(sample, path)
+    return path
+
+
 @app.command("demo")
 def demo_command(
     db: DbOption = None,
@@ -131,6 +151,8 @@ def demo_command(
     from c360tui.sample import DEFAULT_AS_OF
 
     path = demo_store(db, specs)
+    if telemetry is None and not no_telemetry:
+        telemetry = demo_telemetry()
     clock = parse_clock(as_of or DEFAULT_AS_OF)
     launch(
         "launcher",

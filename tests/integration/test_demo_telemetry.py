@@ -62,7 +62,7 @@ def personal_data() -> Iterator[str]:
                 if first and last:
                     yield f"{first} {last}".casefold()
                 for key, value in lowered.items():
-                    if value and "email" in key:
+                    if "@" in value and "email" in key:  # "none" and such name nobody
                         yield value.strip().casefold()
                     if value and "phone" in key:
                         digits = re.sub(r"\D", "", value)
@@ -109,7 +109,7 @@ def test_overrides_are_computed_per_view(tiny: Path) -> None:
 
 
 def test_no_personal_data_reaches_the_file(tiny: Path) -> None:
-    cells = [str(cell).casefold() for row in rows(tiny) for cell in row]
+    cells = [str(cell).casefold() for row in rows(tiny) for cell in row if cell is not None]
     text = "\n".join(cells)
     leaked = [value for value in set(personal_data()) if value in text]
     assert not leaked, f"personal data in telemetry: {leaked[:5]}"

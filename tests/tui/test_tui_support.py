@@ -142,3 +142,22 @@ async def test_the_launcher_opens_every_role_with_one_key(make_app: AppFactory) 
         await pilot.press("down", "enter")  # arrows and enter work too
         await settle(pilot)
         assert isinstance(app.screen, SdrScreen)
+
+
+async def test_escape_empties_the_search_then_goes_back(make_app: AppFactory) -> None:
+    from c360tui.tui.screens.launcher import LauncherScreen
+
+    app = make_app("launcher")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press(*"dana")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, SupportScreen)
+        assert app.screen.query_one("#search", Input).value == ""
+        assert app.screen.query_one("#results", DataTable).row_count == 0
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, LauncherScreen)

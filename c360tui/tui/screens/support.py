@@ -6,7 +6,7 @@ says why it matched; enter opens "Can I close this case without escalating?" for
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -25,6 +25,7 @@ from c360tui.tui.workers import DataWorkers
 
 if TYPE_CHECKING:
     from c360tui.core.decision_model import ActionView, DecisionView
+    from c360tui.tui.app import C360App
 
 
 class SupportScreen(DataWorkers, Screen[object]):
@@ -46,6 +47,13 @@ class SupportScreen(DataWorkers, Screen[object]):
             show=False,
             id="support.results",
             tooltip="Move into the results",
+        ),
+        Binding(
+            "escape",
+            "clear_or_back",
+            "Clear",
+            id="support.clear",
+            tooltip="Empty the search for the next call (back when already empty)",
         ),
     ]
     BINDING_GROUP_TITLE = "Support lookup"
@@ -94,6 +102,15 @@ class SupportScreen(DataWorkers, Screen[object]):
 
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()
+
+    def action_clear_or_back(self) -> None:
+        """Escape empties the search for the next call; on an empty search it goes back."""
+        search = self.query_one("#search", Input)
+        if search.value:
+            search.value = ""
+            search.focus()
+        else:
+            cast("C360App", self.app).action_go_back()
 
     def action_focus_results(self) -> None:
         if self.results:

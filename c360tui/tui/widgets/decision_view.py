@@ -192,6 +192,14 @@ class DecisionPanel(Widget):
     def __init__(self, decision: DecisionView | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.set_reactive(DecisionPanel.decision, decision)
+        # The shape the mounted widget tree has (None while it is being rebuilt): only a
+        # decision of that shape may be shown in place.
+        self._tree_shape: tuple[object, ...] | None = None
+        self._rebuild_pending = False
+        self._stale_sections: set[str] = set()
+
+    def on_mount(self) -> None:
+        self._tree_shape = _shape(self.decision) if self.decision is not None else None
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -230,28 +238,40 @@ class DecisionPanel(Widget):
             id="section-agent",
         )
 
-    async def watch_decision(self, old: DecisionView | None, new: DecisionView | None) -> None:
-        """Another customer under the same spec updates in place; anything else recomposes."""
+    def watch_decision(self, new: DecisionView | None) -> None:
+        """Another customer under the same spec updates in place, in this very frame (a
+        synchronous watcher); anything else rebuilds the tree (once, for the latest view)."""
         if not self.is_mounted:
             return
-        if old is not None and new is not None and _shape(old) == _shape(new):
+        if new is not None and self._tree_shape is not None and self._tree_shape == _shape(new):
             self._show_in_place(new)
-        else:
-            await self.recompose()
+            return
+        self._tree_shape = None
+        if not self._rebuild_pending:
+            self._rebuild_pending = True
+            self.call_next(self._rebuild)
+
+    async def _rebuild(self) -> None:
+        self._rebuild_pending = False
+        self._stale_sections.clear()
+        await self.recompose()
+        self._tree_shape = _shape(self.decision) if self.decision is not None else None
 
     def _show_in_place(self, decision: DecisionView) -> None:
         # The header lines have fixed heights, so their updates skip layout too.
         self.query_one(".customer", Static).update(_who(decision), layout=False)
         self.query_one(".recommendation", Static).update(_recommendation(decision), layout=False)
-        every = [*decision.signals, *(s for section in decision.sections for s in section.signals)]
-        for row, signal in zip(self.query(SignalRow), every, strict=True):
+        fold_rows = list(self.query(".fold-signals SignalRow").results(SignalRow))
+        for row, signal in zip(fold_rows, decision.signals, strict=False):
             row.show(signal)
-        for section in decision.sections:
-            if section.columns:
-                table = self.query_one(f"#section-{_css_id(section.id)} DataTable", DataTable)
-                table.clear()
-                for item in section.rows:
-                    table.add_row(*_cells(item.cells))
+        # Closed sections catch up when they open: a queue step repaints what is on screen.
+        for collapsible in self.query(Collapsible):
+            if collapsible.id == "section-agent":
+                continue
+            if collapsible.collapsed:
+                self._stale_sections.add(collapsible.id or "")
+            else:
+                self._fill_section(collapsible, decision)
         agent = self.query_one("#section-agent", Collapsible)
         if agent.title != _title(_agent_title(decision)):
             agent.title = _title(_agent_title(decision))
@@ -259,7 +279,28 @@ class DecisionPanel(Widget):
         lines.update(_agent_lines(decision), layout=not agent.collapsed)
         for button, action in zip(self.query(ActionButton), decision.actions, strict=True):
             button.show(action)
-        self.query_one(".decision-body", VerticalScroll).scroll_home(animate=False)
+        body = self.query_one(".decision-body", VerticalScroll)
+        if body.scroll_y:
+            body.scroll_home(animate=False)
+
+    def _fill_section(self, collapsible: Collapsible, decision: DecisionView) -> None:
+        """Show `decision`'s values in one detail section (or the below-the-fold signals)."""
+        self._stale_sections.discard(collapsible.id or "")
+        if collapsible.id == "section-more-signals":
+            fold = len(self.query(".fold-signals SignalRow"))
+            signals, section = decision.signals[fold:], None
+        else:
+            name = _section_name(collapsible)
+            section = next(s for s in decision.sections if _css_id(s.id) == name)
+            signals = section.signals
+        rows = collapsible.query(SignalRow).results(SignalRow)
+        for row, signal in zip(rows, signals, strict=True):
+            row.show(signal)
+        if section is not None and section.columns:
+            table = collapsible.query_one(DataTable)
+            table.clear()
+            for item in section.rows:
+                table.add_row(*_cells(item.cells))
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
@@ -285,10 +326,17 @@ class DecisionPanel(Widget):
         shown = len(self.query(".fold-signals SignalRow"))
         if shown == min(new, len(decision.signals)):
             return
+        if self._tree_shape is None:
+            return  # a rebuild is pending; it lays out the fold for the new height
         focused = self.focused_signal_id(default=False)
+        self._tree_shape = None
+        self._stale_sections.clear()
         body = self.query_one(".decision-body", VerticalScroll)
         await body.remove_children()
         await body.mount_all(list(self._body(decision)))
+        self._tree_shape = _shape(decision)
+        if self.decision is not decision and self.decision is not None:
+            self.watch_decision(self.decision)  # a newer customer arrived meanwhile
         if focused is not None:
             self.focus_signal(focused)
 
@@ -348,6 +396,8 @@ class DecisionPanel(Widget):
     @on(Collapsible.Expanded)
     def _expanded(self, event: Collapsible.Expanded) -> None:
         event.stop()
+        if event.collapsible.id in self._stale_sections and self.decision is not None:
+            self._fill_section(event.collapsible, self.decision)
         self.post_message(self.SectionToggled(self, _section_name(event.collapsible), True))
 
     @on(Collapsible.Collapsed)

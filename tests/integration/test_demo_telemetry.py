@@ -117,7 +117,7 @@ def test_no_personal_data_reaches_the_file(tiny: Path) -> None:
 
 @pytest.mark.skipif(not COMMITTED.is_file(), reason="no committed sample telemetry")
 def test_committed_sample_shows_a_team_of_several_reps_over_two_weeks() -> None:
-    assert COMMITTED.stat().st_size < 2_000_000
+    assert COMMITTED.stat().st_size < 4_000_000  # five reps, two weeks: ~3.3 MB
     with open_reader(COMMITTED) as reader:
         recorded = list(reader.events(types=["session_start", "action_taken"]))
     reps = {r.ctx.rep for r in recorded}

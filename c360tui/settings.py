@@ -50,6 +50,11 @@ def data_dir() -> Path:
     return user_data_path(APP_NAME, appauthor=False)
 
 
+def demo_dir() -> Path:
+    """Where `c360 demo` keeps its own store and telemetry, apart from the user's."""
+    return data_dir() / "demo"
+
+
 def sample_data_dir() -> Path:
     """The bundled sample exports (shipped beside the package in the checkout)."""
     path = _REPO_ROOT / "sample_data"

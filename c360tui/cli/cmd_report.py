@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from c360tui.cli.app import app
+from c360tui.cli.app import app, err_console
 from c360tui.cli.options import SpecsOption
 from c360tui.errors import C360Error
 from c360tui.text_safety import printable
@@ -39,12 +39,24 @@ RoleOption = Annotated[
 
 
 def telemetry_paths(paths: list[Path] | None) -> list[Path]:
-    """The files to read: those given, else the configured telemetry file."""
+    """The files to read: those given, else the configured telemetry file.
+
+    Before the user has a telemetry file of their own, the demo's is read (and said so), so
+    `c360 demo` then `c360 report` or `c360 tune` shows the sample team rather than an error.
+    """
     if paths:
         return list(paths)
-    from c360tui.settings import Settings
+    from c360tui.settings import Settings, demo_dir
 
-    return [Settings().telemetry_path()]
+    settings = Settings()
+    path = settings.telemetry_path()
+    demo = demo_dir() / "telemetry.db"
+    if settings.telemetry is None and not path.exists() and demo.is_file():
+        err_console.print(
+            f"Reading the demo's telemetry, {demo}: {path} does not exist yet.", markup=False
+        )
+        return [demo]
+    return [path]
 
 
 def parse_since(text: str | None) -> date | None:

@@ -96,10 +96,10 @@ def launch(
 def demo_store(db: Path | None, specs: Path | None) -> Path:
     """The demo's own store, with the bundled sample data ingested on first use."""
     from c360tui.ingest.pipeline import ingest
-    from c360tui.settings import Settings, data_dir, sample_data_dir
+    from c360tui.settings import Settings, demo_dir, sample_data_dir
     from c360tui.store import open_store
 
-    path = db or data_dir() / "demo" / "c360.db"
+    path = db or demo_dir() / "c360.db"
     with open_store(path) as store:
         if store.count("customer") > 0:
             return path
@@ -122,11 +122,11 @@ def demo_telemetry() -> Path | None:
     """
     import shutil
 
-    from c360tui.settings import Settings, data_dir, sample_data_dir
+    from c360tui.settings import Settings, demo_dir, sample_data_dir
 
     if Settings().telemetry is not None:
         return None
-    path = data_dir() / "demo" / "telemetry.db"
+    path = demo_dir() / "telemetry.db"
     sample = sample_data_dir() / "telemetry" / "demo_telemetry.db"
     if not path.exists() and sample.is_file():
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -144,3 +144,20 @@ def test_demo_seeds_its_own_telemetry_file_once(
     assert demo_telemetry() == path and path.read_bytes() == b"the user's own sessions since"
     monkeypatch.setenv("C360_TELEMETRY", str(tmp_path / "mine.db"))
     assert demo_telemetry() is None, "a telemetry file the user chose is left alone"
+
+
+@pytest.mark.skipif(not COMMITTED.is_file(), reason="no committed sample telemetry")
+def test_report_and_tune_read_the_demo_team_until_the_user_has_telemetry_of_their_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from c360tui.cli.cmd_tui import demo_telemetry
+
+    demo_telemetry()
+    tune = CliRunner().invoke(app, ["tune"])
+    assert tune.exit_code == 0, tune.output
+    assert "Reading the demo's telemetry" in tune.output and "+++ b/" in tune.output
+    mine = tmp_path / "data" / "c360tui" / "telemetry.db"
+    mine.write_bytes(b"")
+    report = CliRunner().invoke(app, ["report", "--json"])
+    assert report.exit_code != 0, "the user's own (here broken) file is read, not the demo's"
+    assert "demo" not in report.output

@@ -11,7 +11,8 @@ encoded by the real writer's `encode_row` and bulk-inserted with the real schema
 Then times, best and median of R runs:
 - `python -m c360tui report --telemetry FILE` end to end (table, --json and --csv), a subprocess;
 - the metrics in-process: `load_tally` + `from_tally` (the SQL path);
-each without the tally cache (a first count) and with it (the file unchanged since the last run);
+each without the tally cache (a first count) and with it (the file unchanged since the last run,
+and, on a copy, right after a writer committed one more session: the incremental count);
 - the pure reference over the first 100,000 events, for scale. Goal: report <= 2 s.
 """
 
@@ -276,13 +277,18 @@ def cpu_seconds() -> float:
     return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
 
 
-def timed(work: Callable[[], object], runs: int) -> tuple[float, float, float]:
+def timed(
+    work: Callable[[], object], runs: int, before: Callable[[], object] | None = None
+) -> tuple[float, float, float]:
     """Best and median wall seconds of `runs` calls, and the median CPU seconds they used.
 
     On a shared machine wall time includes waiting for a core; CPU time is the work itself.
+    `before` runs ahead of each call, untimed.
     """
     walls, cpus = [], []
     for _ in range(runs):
+        if before is not None:
+            before()
         cpu, start = cpu_seconds(), time.perf_counter()
         work()
         walls.append(time.perf_counter() - start)
@@ -295,6 +301,25 @@ def cli(path: Path, *extra: str, cache: Path | None = None) -> Callable[[], obje
     command = [sys.executable, "-m", "c360tui", "report", "--telemetry", str(path), *extra]
     env = {**os.environ, "C360_CACHE_DIR": str(cache) if cache else ""}
     return lambda: subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=ROOT, env=env)
+
+
+def appender(path: Path) -> Callable[[], object]:
+    """Commit one more session to `path` through the real writer, as a rep's app would."""
+    from c360tui.metrics.script import random_session
+    from c360tui.telemetry.writer import TelemetryWriter
+
+    rng = random.Random(11)
+    numbers = itertools.count(1_000_000)
+
+    def append() -> None:
+        script = random_session(rng, next(numbers))
+        walls = iter([r.wall_time for r in script.recorded])
+        monos = iter([r.mono_ns for r in script.recorded])
+        with TelemetryWriter(path, wall=lambda: next(walls), monotonic_ns=lambda: next(monos)) as w:
+            for recorded in script.recorded:
+                w.record(recorded.event)
+
+    return append
 
 
 def main() -> None:
@@ -321,7 +346,25 @@ def main() -> None:
     cache = DATA / "tally_cache"
     shutil.rmtree(cache, ignore_errors=True)
     timed(cli(path, cache=cache), 1)  # warm the page cache and fill the tally cache
+    live = DATA / f"telemetry_{args.events}_live.db"  # a copy that each run appends a session to
+    shutil.copyfile(path, live)
+    timed(cli(live, cache=cache), 1)
     os.environ["C360_CACHE_DIR"] = str(cache)
+    append = appender(live)
+    for label, work, before in (
+        ("c360 report (tables), after a commit", cli(live, cache=cache), append),
+        ("c360 report --json, after a commit", cli(live, "--json", cache=cache), append),
+        (
+            "metrics in-process, after a commit",
+            lambda: from_tally(load_tally([live])),
+            append,
+        ),
+    ):
+        best, median, cpu = timed(work, args.runs, before)
+        print(
+            f"{label:<50} wall best {best:6.2f} s  median {median:6.2f} s  | cpu {cpu:6.2f} s",
+            flush=True,
+        )
     for label, work in (
         ("c360 report (tables), no cache", cli(path)),
         ("c360 report --json, no cache", cli(path, "--json")),
@@ -354,6 +397,8 @@ def main() -> None:
     print(
         f"pure reference on the first 100,000 events: decode {decoded:.2f} s + metrics {best:.2f} s"
     )
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{live}{suffix}").unlink(missing_ok=True)
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 

@@ -1,11 +1,11 @@
-"""A per-file cache of tallies in the user's cache directory, so a repeated report is instant.
+"""A per-file cache of tallies in the user's cache directory, so a repeated report is quick.
 
 The telemetry file itself is never written: the cache lives in `C360_CACHE_DIR` (empty turns it
-off) or the platform's user cache dir. An entry is used only when the file is byte-for-byte the
-one it was computed from, as far as the file system can tell (device, inode, size and mtime of
-the file and of its WAL) and its last event id is the same; any commit changes the WAL's or the
-file's mtime, so a file still being written is recomputed. Entries are JSON (never pickle), so
-a planted cache file can at worst give wrong counts, never run code.
+off) or the platform's user cache dir. One entry per file (device and inode) and query (`since`,
+filter) holds what `c360tui.metrics.incremental` needs to count only what is new: the last event
+id counted, the rows at the first and last counted ids (to tell a replaced file), the tally of
+the sessions that had ended and, apart, the live sessions' ids and tally. Entries are JSON
+(never pickle), so a planted cache file can at worst give wrong counts, never run code.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import json
 import os
 import tempfile
 from collections import Counter
-from dataclasses import astuple, fields
+from dataclasses import astuple, dataclass, fields
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,7 @@ try:  # orjson reads a large entry several times faster; json is the fallback
 except ImportError:  # pragma: no cover - depends on the environment
     _loads = json.loads
 
-FORMAT = 2  # bump when a Tally field or the way fast.py counts changes meaning
+FORMAT = 3  # bump when a Tally field, the entry layout or the way fast.py counts changes meaning
 KEEP = 32  # entries kept; the oldest beyond this are removed when one is stored
 _FIELDS = tuple(f.name for f in fields(Tally))
 
@@ -45,29 +45,33 @@ def cache_dir() -> Path | None:
     return user_cache_path("c360tui", appauthor=False) / "tallies"
 
 
-def _stamp(path: Path) -> list[int] | None:
-    """Device, inode, size and mtime of a file (None: absent)."""
+def file_key(path: Path, since: date | datetime | None, only: Filter) -> str | None:
+    """The entry name for one file and one query (hex digest); None when the file is gone."""
+    resolved = path.resolve()
     try:
-        st = path.stat()
+        st = resolved.stat()
     except OSError:
         return None
-    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
-
-
-def file_key(path: Path, last_id: int, since: date | datetime | None, only: Filter) -> str:
-    """The entry name for one file's state and one query (hex digest)."""
-    resolved = path.resolve()
     identity = {
         "format": FORMAT,
         "schema": SCHEMA_VERSION,
         "path": str(resolved),
-        "file": _stamp(resolved),
-        "wal": _stamp(resolved.with_name(resolved.name + "-wal")),
-        "last_id": last_id,
+        "file": [st.st_dev, st.st_ino],
         "since": since.isoformat() if since is not None else None,
         "only": list(astuple(only)),
     }
     return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass(slots=True)
+class Entry:
+    """What one count of a file left for the next: see the module docstring."""
+
+    upto: int  # the last event id counted
+    marks: list[list[Any]]  # the rows at the first and last counted ids, as read
+    ended: Tally  # sessions that had a session_end by `upto`
+    live_ids: list[str]  # the other sessions seen so far, recounted whole each time
+    live: Tally
 
 
 # Each Tally field's key length; `deciding` keys end in a list of (id, trust) pairs.
@@ -82,9 +86,9 @@ _ARITY = {
 }
 
 
-def encode(tally: Tally) -> bytes:
-    """JSON of the tally; actions as columns per (day, role, view, actor, override), since their
-    keys differ mostly by milliseconds (an entry of 1,000,000 events is ~3x smaller this way)."""
+def _encode_tally(tally: Tally) -> dict[str, Any]:
+    """A tally as JSON data; actions as columns per (day, role, view, actor, override), since
+    their keys differ mostly by milliseconds (an entry of 1,000,000 events is ~3x smaller)."""
     groups: dict[tuple[str, str, str, str, bool], tuple[list[int], list[int]]] = {}
     for (day, role, view, actor, ms, override), n in tally.actions.items():
         column = groups.get((day, role, view, actor, override))
@@ -98,12 +102,11 @@ def encode(tally: Tally) -> bytes:
         if name != "actions"
     }
     data["actions"] = [[*key, ms, ns] for key, (ms, ns) in groups.items()]
-    return json.dumps(data, separators=(",", ":")).encode()
+    return data
 
 
-def decode(data: bytes) -> Tally:
-    """A Tally from `encode`'s bytes; ValueError/TypeError/KeyError when malformed."""
-    raw = _loads(data)
+def _decode_tally(raw: dict[str, Any]) -> Tally:
+    """A Tally from `_encode_tally`'s data; ValueError/TypeError/KeyError when malformed."""
     counters: dict[str, Counter[Any]] = {}
     for name in _FIELDS:
         rows = raw[name]
@@ -127,8 +130,31 @@ def decode(data: bytes) -> Tally:
     return Tally(**counters)
 
 
-def load(key: str) -> Tally | None:
-    """The cached tally for `key`, or None (no cache, no entry, or an unreadable one)."""
+def encode(entry: Entry) -> bytes:
+    """An entry as JSON bytes."""
+    data = {
+        "upto": entry.upto,
+        "marks": entry.marks,
+        "ended": _encode_tally(entry.ended),
+        "live_ids": entry.live_ids,
+        "live": _encode_tally(entry.live),
+    }
+    return json.dumps(data, separators=(",", ":")).encode()
+
+
+def decode(data: bytes) -> Entry:
+    """An entry from `encode`'s bytes; ValueError/TypeError/KeyError when malformed."""
+    raw = _loads(data)
+    upto, marks, live_ids = raw["upto"], raw["marks"], raw["live_ids"]
+    if type(upto) is not int or not isinstance(marks, list) or not isinstance(live_ids, list):
+        raise ValueError("malformed entry")
+    if not all(type(s) is str for s in live_ids):
+        raise ValueError("malformed live sessions")
+    return Entry(upto, marks, _decode_tally(raw["ended"]), live_ids, _decode_tally(raw["live"]))
+
+
+def load(key: str) -> Entry | None:
+    """The cached entry for `key`, or None (no cache, no entry, or an unreadable one)."""
     folder = cache_dir()
     if folder is None:
         return None
@@ -138,7 +164,7 @@ def load(key: str) -> Tally | None:
         return None
 
 
-def store(key: str, tally: Tally) -> None:
+def store(key: str, entry: Entry) -> None:
     """Save an entry atomically (best effort: a cache that cannot be written is skipped)."""
     folder = cache_dir()
     if folder is None:
@@ -148,7 +174,7 @@ def store(key: str, tally: Tally) -> None:
         handle, temp = tempfile.mkstemp(dir=folder, prefix=".tally-", suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as out:
-                out.write(encode(tally))
+                out.write(encode(entry))
             os.replace(temp, folder / f"{key}.json")
         except BaseException:
             Path(temp).unlink(missing_ok=True)
@@ -159,7 +185,7 @@ def store(key: str, tally: Tally) -> None:
 
 
 def _prune(folder: Path) -> None:
-    """Keep the KEEP most recently written entries (a live file leaves one per report)."""
+    """Keep the KEEP most recently written entries (one per file and query)."""
     entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
     for old in entries[KEEP:]:
         old.unlink(missing_ok=True)

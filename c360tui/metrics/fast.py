@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -34,11 +35,12 @@ _ENGAGING_SQL = ", ".join(f"'{t}'" for t in sorted(ENGAGING))
 # The session's next event after `e`, by seq. One writer commits a session in seq order, so it
 # is usually the very next row (a rowid lookup on a page already read); otherwise the
 # (session_id, seq) index finds it. COALESCE evaluates the second only when the first is NULL.
+# Rows past `:upto` (committed after the count began) are never read: one snapshot throughout.
 _NEXT = (
-    "coalesce((SELECT n.{column} FROM events n WHERE n.id = e.id + 1 "
+    "coalesce((SELECT n.{column} FROM events n WHERE n.id = e.id + 1 AND n.id <= :upto "
     "AND n.session_id = e.session_id AND n.seq = e.seq + 1), "
     "(SELECT n.{column} FROM events n WHERE n.session_id = e.session_id AND n.seq > e.seq "
-    "ORDER BY n.seq LIMIT 1))"
+    "AND n.id <= :upto ORDER BY n.seq LIMIT 1))"
 )
 MMAP_BYTES = 1 << 31  # read pages through a memory map (no copy per page); reading only
 
@@ -50,13 +52,28 @@ def moment(value: date | datetime) -> str:
     return f"{value.isoformat()}T00:00:00.000000Z"
 
 
-def _where(since: date | datetime | None, only: Filter) -> tuple[str, list[object]]:
-    """SQL conditions on `e` for the time window and the filter."""
-    clauses: list[str] = []
-    params: list[object] = []
+@dataclass(frozen=True, slots=True)
+class Query:
+    """Which rows of `events e` count: SQL conditions on `e`, their named parameters, and the
+    source (`events e`, or with a hint to the session index when a few sessions are counted)."""
+
+    where: str
+    params: dict[str, object]
+    source: str = "events e"
+
+
+def _where(
+    since: date | datetime | None,
+    only: Filter,
+    upto: int,
+    sessions: Sequence[str] | None = None,
+) -> Query:
+    """The conditions for the time window, the filter, the snapshot and (optionally) sessions."""
+    clauses = ["e.id <= :upto"]
+    params: dict[str, object] = {"upto": upto}
     if since is not None:
-        clauses.append("e.wall_time >= ?")
-        params.append(moment(since))
+        clauses.append("e.wall_time >= :since")
+        params["since"] = moment(since)
     for column, value in (
         ("role", only.role),
         ("rep", only.rep),
@@ -64,26 +81,34 @@ def _where(since: date | datetime | None, only: Filter) -> tuple[str, list[objec
         ("actor", only.actor),
     ):
         if value is not None:
-            clauses.append(f"e.{column} = ?")
-            params.append(value)
-    return "".join(f" AND {c}" for c in clauses), params
+            clauses.append(f"e.{column} = :{column}")
+            params[column] = value
+    source = "events e"
+    if sessions is not None:
+        # The planner would walk the type index over the whole file; the session index reads
+        # only these sessions' rows.
+        clauses.append("e.session_id IN (SELECT value FROM json_each(:sessions))")
+        params["sessions"] = json.dumps(list(sessions))
+        source = "events e INDEXED BY events_session"
+    return Query("".join(f" AND {c}" for c in clauses), params, source)
 
 
-def _views(conn: sqlite3.Connection, where: str, params: list[object], tally: Tally) -> None:
+def _views(conn: sqlite3.Connection, q: Query, tally: Tally) -> None:
     """Open rate and signals shown, in one statement so each large view row is read once."""
+    where, source = q.where, q.source
     sql = f"""
     WITH views AS MATERIALIZED (
         SELECT e.id, e.role, e.actor, e.session_id, e.customer_id, e.view, e.spec_version,
                {_NEXT.format(column="mono_ns")} - e.mono_ns AS dwell
-        FROM events e
+        FROM {source}
         WHERE e.type = 'view_opened'{where}),
     engaged AS (
-        SELECT e.role, e.actor, e.session_id, e.customer_id FROM events e
+        SELECT e.role, e.actor, e.session_id, e.customer_id FROM {source}
         WHERE e.type IN ({_ENGAGING_SQL}) AND e.role IS NOT NULL
           AND e.customer_id IS NOT NULL{where}),
     offered AS (
         SELECT e.role, e.actor, e.session_id, j.value AS customer_id
-        FROM events e, json_each(e.payload, '$.customer_ids') j
+        FROM {source}, json_each(e.payload, '$.customer_ids') j
         WHERE e.type = 'search' AND e.role IS NOT NULL{where}
           AND coalesce({_NEXT.format(column="type")}, '') != 'search'),
     pairs AS (
@@ -99,7 +124,7 @@ def _views(conn: sqlite3.Connection, where: str, params: list[object], tally: Ta
     GROUP BY view, spec_version
     """
     shown: list[tuple[str, int, int]] = []
-    for kind, first, second, n, extra in conn.execute(sql, params + params + params):
+    for kind, first, second, n, extra in conn.execute(sql, q.params):
         if kind == "open":
             tally.presented[(first, second)] += n
             if extra:
@@ -113,18 +138,18 @@ def _views(conn: sqlite3.Connection, where: str, params: list[object], tally: Ta
             tally.shown[key] += n
 
 
-def _actions(conn: sqlite3.Connection, where: str, params: list[object], tally: Tally) -> None:
+def _actions(conn: sqlite3.Connection, q: Query, tally: Tally) -> None:
     """One pass over the actions: the payload is parsed once, in Python (faster than ->> thrice)."""
     sql = (
         "SELECT substr(e.wall_time, 1, 10), coalesce(e.role, ''), coalesce(e.view, ''), e.actor, "
-        f"e.payload FROM events e WHERE e.type = 'action_taken'{where}"
+        f"e.payload FROM {q.source} WHERE e.type = 'action_taken'{q.where}"
     )
     actions: list[tuple[str, str, str, str, int, bool]] = []
     decided: list[tuple[str, bool, tuple[tuple[str, str], ...]]] = []
     # The deciding signals repeat across actions: a payload's text from the "deciding" key on
     # holds the whole list, so it keys a memo of the list's (id, trust) pairs.
     memo: dict[str, tuple[tuple[str, str], ...]] = {}
-    for day, role, view, actor, payload in conn.execute(sql, params):
+    for day, role, view, actor, payload in conn.execute(sql, q.params):
         data = _loads(payload)
         override = data["action"] != data["recommended_action"]
         actions.append((day, role, view, actor, int(data["ms_since_view"]), override))
@@ -137,10 +162,12 @@ def _actions(conn: sqlite3.Connection, where: str, params: list[object], tally: 
     tally.deciding.update(decided)
 
 
-def _touches(conn: sqlite3.Connection, where: str, params: list[object], tally: Tally) -> None:
+def _touches(conn: sqlite3.Connection, q: Query, tally: Tally) -> None:
+    where, source, params = q.where, q.source, q.params
     sql = (
-        "SELECT coalesce(e.view, ''), e.type, e.payload ->> '$.signal_id', count(*) FROM events e "
-        f"WHERE e.type IN ('field_expanded', 'provenance_opened'){where} GROUP BY 1, 2, 3"
+        "SELECT coalesce(e.view, ''), e.type, e.payload ->> '$.signal_id', count(*) "
+        f"FROM {source} WHERE e.type IN ('field_expanded', 'provenance_opened'){where} "
+        "GROUP BY 1, 2, 3"
     )
     kinds = {"field_expanded": "expanded", "provenance_opened": "why"}
     for view, event_type, signal_id, n in conn.execute(sql, params):
@@ -148,21 +175,21 @@ def _touches(conn: sqlite3.Connection, where: str, params: list[object], tally: 
     sql = (
         "SELECT coalesce(e.view, ''), e.payload ->> '$.signal_id', "
         "coalesce(e.payload ->> '$.attribute', ''), coalesce(e.payload ->> '$.source_system', ''), "
-        f"e.payload ->> '$.trust', count(*) FROM events e WHERE e.type = 'value_flagged'{where} "
+        f"e.payload ->> '$.trust', count(*) FROM {source} WHERE e.type = 'value_flagged'{where} "
         "GROUP BY 1, 2, 3, 4, 5"
     )
-    for view, signal_id, attribute, source, trust, n in conn.execute(sql, params):
-        tally.flags[(view, signal_id, attribute, source, trust)] += n
+    for view, signal_id, attribute, system, trust, n in conn.execute(sql, params):
+        tally.flags[(view, signal_id, attribute, system, trust)] += n
         tally.touches[(view, signal_id, "flagged")] += n
     sql = (
-        "SELECT coalesce(e.view, ''), e.payload ->> '$.section_id', count(*) FROM events e "
-        f"WHERE e.type = 'section_expanded'{where} GROUP BY 1, 2"
+        "SELECT coalesce(e.view, ''), e.payload ->> '$.section_id', count(*) "
+        f"FROM {source} WHERE e.type = 'section_expanded'{where} GROUP BY 1, 2"
     )
     for view, section, n in conn.execute(sql, params):
         tally.sections[(view, section)] += n
 
 
-def _guarded(path: Path, work: Callable[[], None]) -> None:
+def guarded(path: Path, work: Callable[[], None]) -> None:
     """Run one query group, turning SQLite and payload errors into one C360Error sentence."""
     try:
         work()
@@ -177,43 +204,57 @@ def _guarded(path: Path, work: Callable[[], None]) -> None:
 
 
 def last_event_id(reader: TelemetryReader) -> int:
-    """The file's last event id (0 when empty): with the file's stat, what a cache entry is for."""
+    """The file's last committed event id (0 when empty): the snapshot a count reads up to."""
     row: tuple[int | None] | None = None
 
     def work() -> None:
         nonlocal row
         row = reader.connection.execute("SELECT max(id) FROM events").fetchone()
 
-    _guarded(reader.path, work)
+    guarded(reader.path, work)
     return (row[0] if row else None) or 0
 
 
 def tally_file(
-    reader: TelemetryReader, since: date | datetime | None = None, only: Filter | None = None
+    reader: TelemetryReader,
+    since: date | datetime | None = None,
+    only: Filter | None = None,
+    *,
+    upto: int | None = None,
+    sessions: Sequence[str] | None = None,
 ) -> Tally:
     """The tally of one open telemetry file (see the module docstring for the one assumption).
 
-    The view rows (open rate, signals shown) are read on a second read-only connection in a
-    thread while this one parses the actions: SQLite releases the GIL while it steps.
+    Counts events with ids up to `upto` (default: the last committed now), so every statement
+    sees the same events while writers go on; `sessions` counts only those sessions (whole).
+    For the whole file, the view rows (open rate, signals shown) are read on a second read-only
+    connection in a thread while this one parses the actions: SQLite releases the GIL as it steps.
     """
-    where, params = _where(since, only or Filter())
+    if sessions is not None and not sessions:
+        return Tally()
+    q = _where(since, only or Filter(), last_event_id(reader) if upto is None else upto, sessions)
     tally, side = Tally(), Tally()
+    reader.connection.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+    if sessions is not None:  # a few sessions: a thread would cost more than it saves
+        guarded(reader.path, lambda: _views(reader.connection, q, side))
+        guarded(reader.path, lambda: _actions(reader.connection, q, tally))
+        guarded(reader.path, lambda: _touches(reader.connection, q, tally))
+        return tally.merge(side)
     failure: list[BaseException] = []
 
     def views() -> None:
         try:
             with open_reader(reader.path) as other:
                 other.connection.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
-                _guarded(reader.path, lambda: _views(other.connection, where, params, side))
+                guarded(reader.path, lambda: _views(other.connection, q, side))
         except BaseException as error:  # handed to the caller's thread below
             failure.append(error)
 
     thread = threading.Thread(target=views, name="c360-report-views")
     thread.start()
-    reader.connection.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
     try:
-        _guarded(reader.path, lambda: _actions(reader.connection, where, params, tally))
-        _guarded(reader.path, lambda: _touches(reader.connection, where, params, tally))
+        guarded(reader.path, lambda: _actions(reader.connection, q, tally))
+        guarded(reader.path, lambda: _touches(reader.connection, q, tally))
     finally:
         thread.join()
     if failure:
@@ -225,13 +266,13 @@ def session_summaries(
     reader: TelemetryReader, since: date | datetime | None = None
 ) -> list[SessionSummary]:
     """The replay sessions list of one file in SQL (equal to `replay.sessions` of its events)."""
-    where, params = _where(since, Filter())
+    q = _where(since, Filter(), last_event_id(reader))
     sql = (
         "SELECT e.session_id, min(e.rep), min(e.actor), group_concat(DISTINCT e.role), "
         "min(e.wall_time), max(e.mono_ns) - min(e.mono_ns), count(DISTINCT e.customer_id), "
         "sum(e.type = 'action_taken'), "
         "sum(e.type = 'action_taken' AND e.payload ->> '$.override'), count(*) "
-        f"FROM events e WHERE 1{where} GROUP BY e.session_id"
+        f"FROM events e WHERE 1{q.where} GROUP BY e.session_id"
     )
     rows = []
 
@@ -247,7 +288,7 @@ def session_summaries(
             actions,
             overrides,
             n,
-        ) in reader.connection.execute(sql, params):
+        ) in reader.connection.execute(sql, q.params):
             rows.append(
                 SessionSummary(
                     sid,
@@ -263,5 +304,5 @@ def session_summaries(
                 )
             )
 
-    _guarded(reader.path, work)
+    guarded(reader.path, work)
     return sorted(rows, key=lambda s: (s.start, s.session_id))

@@ -10,8 +10,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
-from c360tui.metrics import cache
-from c360tui.metrics.fast import last_event_id, tally_file
+from c360tui.metrics.incremental import count
 from c360tui.metrics.tally import Filter, Tally
 from c360tui.telemetry.reader import Recorded, open_reader
 
@@ -46,18 +45,12 @@ def load_tally(
 ) -> Tally:
     """The tally of several files combined (SQL per file, counts added).
 
-    A file unchanged since an earlier call with the same `since` and `only` is read from the
-    tally cache (`c360tui.metrics.cache`); the telemetry files themselves are only read.
+    A file counted before with the same `since` and `only` is recounted only for the sessions
+    written to since (`c360tui.metrics.incremental`, entries in `c360tui.metrics.cache`); the
+    telemetry files themselves are only read.
     """
-    only = only or Filter()
     total = Tally()
     for path in paths:
         with open_reader(path) as reader:
-            key = cache.file_key(reader.path, last_event_id(reader), since, only)
-            tally = cache.load(key) if use_cache else None
-            if tally is None:
-                tally = tally_file(reader, since, only)
-                if use_cache:
-                    cache.store(key, tally)
-            total.merge(tally)
+            total.merge(count(reader, since, only, use_cache=use_cache))
     return total

@@ -7,6 +7,7 @@ telemetry file through the real writer, with the recorded clocks injected.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -189,3 +190,72 @@ def write_events(path: Path, events: Iterable[Recorded]) -> None:
     ) as writer:
         for recorded in items:
             writer.record(recorded.event)
+
+
+_VIEWS = {
+    "sdr": ("sdr_call_now", ["intent", "do_not_contact", "lead_in_hours"], ["web_visits"]),
+    "support": ("support_close_case", ["open_sev1", "tier"], ["sla"]),
+    "csm": ("csm_at_risk", ["churn_flag", "usage_trend"], ["nps"]),
+}
+_ACTORS: tuple[Actor, ...] = ("rep", "rep", "agent")
+_TRUSTS: list[TrustState] = [
+    "trusted",
+    "trusted",
+    "trusted",
+    "stale",
+    "conflicted",
+    "missing",
+    "unverified",
+]
+
+
+def random_session(rng: random.Random, number: int) -> SessionScript:
+    """A session of plausible shape, for tests: searches or a queue, views, touches, actions;
+    one in five never ends (an app killed before its session_end)."""
+    role = rng.choice(sorted(_VIEWS))
+    view, above, below = _VIEWS[role]
+    script = SessionScript(
+        f"S{number}",
+        role,
+        view,
+        rep=f"rep-{rng.randint(1, 3)}",
+        actor=rng.choice(_ACTORS),
+        start=START + timedelta(days=rng.randint(0, 4), hours=rng.randint(0, 8)),
+        signals=layout(above, below, contact=["phone", "email"]),
+    )
+    at = 0.0
+    script.begin(at)
+    customers = [f"C-{rng.randint(1, 40)}" for _ in range(rng.randint(1, 6))]
+    if role != "support":
+        script.queue(at, customers)
+    for customer in customers:
+        if role == "support":
+            for _ in range(rng.randint(1, 3)):
+                at += rng.uniform(0.1, 0.6)
+                script.search(at, rng.sample([customer, "C-90", "C-91", "C-92"], rng.randint(1, 4)))
+        at += rng.uniform(0.05, 2.0)
+        shown = tuple(
+            signal(
+                s.id, rng.choice(_TRUSTS), rank=s.rank, above_fold=s.above_fold, section=s.section
+            )
+            for s in script.signals
+        )
+        script.view(at, customer, via="search" if role == "support" else "queue", signals=shown)
+        for _ in range(rng.randint(0, 3)):
+            at += rng.uniform(0.1, 3.0)
+            kind = rng.choice(["why", "expand", "section", "flag"])
+            target = rng.choice([*above, *below, "phone", "email"])
+            if kind == "why":
+                script.why(at, customer, target)
+            elif kind == "expand":
+                script.expand(at, customer, target)
+            elif kind == "section":
+                script.section(at, customer, "contact")
+            else:
+                script.flag(at, customer, target, rng.choice(["crm", "billing", None]))
+        if rng.random() < 0.7:
+            at += rng.uniform(0.2, 20.0)
+            script.act(at, customer, rng.choice(["call", "email", "snooze"]))
+    if rng.random() < 0.8:
+        script.end(at + rng.uniform(0.1, 5.0))
+    return script

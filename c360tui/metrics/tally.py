@@ -97,6 +97,21 @@ class Tally:
         self.flags.update(other.flags)
         return self
 
+    def remove(self, part: Tally) -> Tally:
+        """This tally minus `part`, a tally of some of the same sessions (in place; returns self).
+
+        Counts that reach zero are dropped, as a tally that never had them would not hold them.
+        """
+        self.presented -= part.presented
+        self.opened -= part.opened
+        self.actions -= part.actions
+        self.deciding -= part.deciding
+        self.shown -= part.shown
+        self.touches -= part.touches
+        self.sections -= part.sections
+        self.flags -= part.flags
+        return self
+
 
 def by_session(events: Iterable[Recorded]) -> dict[str, list[Recorded]]:
     """Each session's events in the order they happened (by seq)."""

@@ -41,21 +41,6 @@ def test_an_unchanged_file_is_counted_once_and_then_read_from_the_cache(
     assert load_tally([path]) == first == load_tally([path], use_cache=False)
 
 
-def test_a_planted_entry_is_what_a_hit_returns_so_the_key_is_the_file_state(
-    tmp_path: Path, cache_dir: Path
-) -> None:
-    path = tmp_path / "rep.db"
-    write_events(path, session("S1", "C-1", "call").recorded)
-    load_tally([path])
-    (entry,) = cache_dir.glob("*.json")
-    fake = load_tally([path])
-    fake.sections[("sdr_call_now", "planted")] = 7
-    entry.write_bytes(cache.encode(fake))
-    assert load_tally([path]).sections[("sdr_call_now", "planted")] == 7
-    entry.write_bytes(b"{not json")  # a damaged entry is a miss, never an error
-    assert load_tally([path]) == load_tally([path], use_cache=False)
-
-
 def test_new_events_in_the_file_are_counted_not_served_stale(
     tmp_path: Path, cache_dir: Path
 ) -> None:

@@ -18,7 +18,6 @@ from pathlib import Path
 from time import perf_counter, process_time
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from c360tui.core.customer import ResolvedCustomer
 from c360tui.core.records import RecordKey, SourceRecord
 from c360tui.core.sources_spec import FeedSpec, SourcesSpec
 from c360tui.errors import C360Error
@@ -26,6 +25,7 @@ from c360tui.ingest.filecheck import validate_file
 from c360tui.ingest.quarantine import QuarantinedRow, clip_raw
 from c360tui.ingest.readers import read_feed_lines
 from c360tui.ingest.summary import FeedCount, IngestSummary
+from c360tui.store.writer import EncodedCustomers, write_encoded
 
 if TYPE_CHECKING:
     from c360tui.core.identity_spec import IdentitySpec
@@ -142,12 +142,14 @@ def ingest(
     sources: SourcesSpec | None = None,
     identity: IdentitySpec | None = None,
     progress: IngestProgress | None = None,
+    workers: int | None = None,
 ) -> IngestSummary:
     """Ingest `paths` (files or directories; none means the bundled sample data) into `store`.
 
     Specs come from `sources`/`identity` or are loaded from `specs_dir`. `now` is the clock rows
     are checked against (timestamps later than it are quarantined). Raises C360Error for a
-    whole-file problem before anything is written.
+    whole-file problem before anything is written. `workers` is how many processes reconcile
+    and encode customers (0: this one; None: chosen by the run's size and the CPUs).
     """
     with _collector_paused():
         return _ingest(
@@ -158,6 +160,7 @@ def ingest(
             sources=sources,
             identity=identity,
             progress=progress,
+            workers=workers,
         )
 
 
@@ -186,9 +189,9 @@ def _ingest(
     sources: SourcesSpec | None = None,
     identity: IdentitySpec | None = None,
     progress: IngestProgress | None = None,
+    workers: int | None = None,
 ) -> IngestSummary:
     from c360tui.core.accounts import account_mates
-    from c360tui.core.reconcile import reconcile
     from c360tui.core.resolution import resolve
 
     summary = IngestSummary()
@@ -282,20 +285,32 @@ def _ingest(
         members = {cid: [by_key[key] for key in keys] for cid, keys in resolution.clusters.items()}
         mates = account_mates(members, sources)
 
-    def customers() -> Iterator[ResolvedCustomer]:
-        assert sources is not None
-        for done, (customer_id, records) in enumerate(members.items(), start=1):
-            customer = reconcile(customer_id, records, sources, mates.get(customer_id, ()))
-            customer.merges = resolution.merges.get(customer_id, [])
-            customer.held = resolution.held.get(customer_id, [])
-            if done % _CHUNK == 0:
-                report("reconcile", done, clusters)
-            yield customer
+    from c360tui.ingest.parallel import ReconcileWork, default_workers, encoded_chunks
+
+    work = ReconcileWork(
+        list(members.items()), sources, mates, resolution.merges, resolution.held, store.region
+    )
+    chosen = default_workers(clusters) if workers is None else workers
+    worker_cpu = {"reconcile": 0.0, "write": 0.0}
+
+    def chunks() -> Iterator[EncodedCustomers]:
+        done = 0
+        for chunk in encoded_chunks(work, chosen):
+            worker_cpu["reconcile"] += chunk.reconcile_cpu
+            worker_cpu["write"] += chunk.encode_cpu
+            done += chunk.rows.counts[0]
+            report("reconcile", done, clusters)
+            yield chunk.rows
         report("reconcile", clusters, clusters)
 
     with clock("reconcile+write"):
-        written = store.write_resolved(clock.timed(customers(), "reconcile"))
+        written = write_encoded(store.conn, clock.timed(chunks(), "reconcile"))
     clock.split("reconcile+write", "reconcile", "write")
+    # CPU time: the reconcile and encode steps' own (in workers or here), the rest is writing.
+    parent_cpu = summary.cpu_timings["reconcile+write"] - summary.cpu_timings["reconcile"]
+    summary.cpu_timings["reconcile"] = worker_cpu["reconcile"]
+    summary.cpu_timings["write"] = worker_cpu["write"] + parent_cpu
+    summary.cpu_timings["reconcile+write"] = worker_cpu["reconcile"] + summary.cpu_timings["write"]
     if batch is not None:
         store.finish_batch(
             batch,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
@@ -20,6 +20,8 @@ from c360tui.store import codec
 from c360tui.store.search import index_rows
 
 CHUNK = 20_000
+# Customers per encoded chunk (and per task handed to an ingest worker).
+ENCODE_CHUNK = 5_000
 T = TypeVar("T")
 
 
@@ -215,11 +217,31 @@ def write_resolved(
     """Replace every resolved table and the search index with `customers`, in one transaction.
 
     Each record must belong to one customer and each customer id appear once (ValueError).
-
-    Secondary indexes are dropped before loading and rebuilt after: building an index from
-    sorted data is several times faster than maintaining it through millions of inserts.
     """
-    from c360tui.core.normalize import fold_name
+    encoded: Iterator[EncodedCustomers] = (
+        encode_customers(chunk, first, region)
+        for first, chunk in _numbered_chunks(customers, ENCODE_CHUNK)
+    )
+    return write_encoded(conn, encoded)
+
+
+def _numbered_chunks(
+    customers: Iterable[ResolvedCustomer], size: int
+) -> Iterator[tuple[int, list[ResolvedCustomer]]]:
+    """Chunks of customers with the seq of each chunk's first customer (seqs count from 1)."""
+    first = 1
+    for chunk in _chunks(customers, size):
+        yield first, chunk
+        first += len(chunk)
+
+
+def write_encoded(conn: sqlite3.Connection, chunks: Iterable[EncodedCustomers]) -> ResolvedSummary:
+    """Replace every resolved table and the search index with already encoded rows.
+
+    Chunks must come in seq order (as `encode_customers` numbered them). Secondary indexes are
+    dropped before loading and rebuilt after: building an index from sorted data is several
+    times faster than maintaining it through millions of inserts.
+    """
     from c360tui.store.engine import bulk_journal, index_ddl
     from c360tui.store.tables import FTS_DDL, RESOLVED_TABLES
 
@@ -232,9 +254,10 @@ def write_resolved(
             conn.execute(f"DELETE FROM {table}")
         conn.execute("DROP TABLE IF EXISTS search_fts")
         conn.execute(FTS_DDL)
-        seq = 0
-        for chunk in _chunks(customers, 5_000):
-            seq = _write_customers(conn, chunk, seq, region, counts, fold_name)
+        for chunk in chunks:
+            _insert_encoded(conn, chunk)
+            for position, count in enumerate(chunk.counts):
+                counts[position] += count
         try:
             for statement in creates:
                 conn.execute(statement)
@@ -244,32 +267,48 @@ def write_resolved(
     return ResolvedSummary(*counts)
 
 
-def _write_customers(
-    conn: sqlite3.Connection,
-    chunk: list[ResolvedCustomer],
-    seq: int,
-    region: str,
-    counts: list[int],
-    fold_name: Callable[[str], str],
-) -> int:
-    """Insert one chunk of customers with all their rows; returns the last seq used."""
-    customer_rows = []
-    profiles = []
-    assignments = []
-    held = []
-    keys: list[tuple[str, str, int]] = []
-    terms: list[tuple[str, str, int]] = []
-    fts = []
+@dataclass(slots=True)
+class EncodedCustomers:
+    """The rows of one chunk of customers for every resolved table, ready for executemany.
+
+    Plain tuples of text and numbers, so a worker process can build them and hand them over.
+    `counts` are customers, records, merges, held links and conflicted attributes.
+    """
+
+    customers: list[tuple[int, str, str, str, str, str, int]] = field(default_factory=list)
+    profiles: list[tuple[int, str, str, str | None, str | None]] = field(default_factory=list)
+    assignments: list[tuple[str, str, int, str]] = field(default_factory=list)
+    held: list[tuple[int, str, str, str, str, str, str]] = field(default_factory=list)
+    keys: list[tuple[str, str, int]] = field(default_factory=list)
+    terms: list[tuple[str, str, int]] = field(default_factory=list)
+    fts: list[tuple[int, str, str]] = field(default_factory=list)
+    counts: tuple[int, int, int, int, int] = (0, 0, 0, 0, 0)
+
+
+def encode_customers(
+    chunk: Sequence[ResolvedCustomer], first_seq: int, region: str
+) -> EncodedCustomers:
+    """The rows of `chunk`, its customers numbered `first_seq`, `first_seq` + 1, ..."""
+    from c360tui.core.normalize import fold_name
+
+    out = EncodedCustomers()
+    customer_rows, profiles, assignments, held = (
+        out.customers,
+        out.profiles,
+        out.assignments,
+        out.held,
+    )
+    keys, terms, fts = out.keys, out.terms, out.fts
+    records = merges = held_count = conflicted_total = 0
     dump_json = codec.dump_json
-    for customer in chunk:
-        seq += 1
+    for seq, customer in enumerate(chunk, start=first_seq):
         row, k, t, f = index_rows(customer, seq, region, fold_name)
         customer_rows.append(row)
         keys.extend(k)
         terms.extend(t)
         fts.append(f)
         doc, winners, conflicted = codec.attributes_doc(customer.attributes.values())
-        counts[4] += conflicted
+        conflicted_total += conflicted
         profiles.append(
             (
                 seq,
@@ -295,22 +334,25 @@ def _write_customers(
                 (seq, h.left.feed, h.left.record_id, h.right.feed, h.right.record_id, h.rule,
                  h.reason)
             )  # fmt: skip
-        counts[1] += len(customer.records)
-        counts[2] += len(customer.merges)
-        counts[3] += len(customer.held)
-    counts[0] += len(chunk)
+        records += len(customer.records)
+        merges += len(customer.merges)
+        held_count += len(customer.held)
+    out.counts = (len(chunk), records, merges, held_count, conflicted_total)
+    return out
+
+
+def _insert_encoded(conn: sqlite3.Connection, chunk: EncodedCustomers) -> None:
     for sql, rows in (
-        (_INSERT_CUSTOMER, customer_rows),
-        (_INSERT_PROFILE, profiles),
-        (_INSERT_ASSIGNMENT, assignments),
-        (_INSERT_HELD, held),
-        (_INSERT_KEY, keys),
-        (_INSERT_TERM, terms),
-        (_INSERT_FTS, fts),
+        (_INSERT_CUSTOMER, chunk.customers),
+        (_INSERT_PROFILE, chunk.profiles),
+        (_INSERT_ASSIGNMENT, chunk.assignments),
+        (_INSERT_HELD, chunk.held),
+        (_INSERT_KEY, chunk.keys),
+        (_INSERT_TERM, chunk.terms),
+        (_INSERT_FTS, chunk.fts),
     ):
         if rows:
             conn.executemany(sql, rows)
-    return seq
 
 
 _INSERT_CUSTOMER = (

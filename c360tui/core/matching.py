@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from c360tui.core.blocking import Column, FieldTable
-from c360tui.core.compare import compare_values, similarity
+from c360tui.core.compare import SCORERS, Similarity
 from c360tui.core.customer import FieldEvidence
 from c360tui.core.identity_spec import Comparison, IdentitySpec, MatchRule
 from c360tui.core.normalize import canonical_first_name
@@ -29,6 +31,8 @@ class RuleMatcher:
             if comparison.swap_with:
                 self._swap[position] = len(self.columns)
                 self.columns.append(_column(comparison, comparison.swap_with, table, spec))
+        self._steps = [_step(c, self._swap.get(i)) for i, c in enumerate(rule.compare)]
+        self._min_score = rule.min_score
 
     def eligible(self, size: int) -> list[int]:
         """Record indices that could satisfy the rule given which of their values are present."""
@@ -61,58 +65,129 @@ class RuleMatcher:
 
     def score(self, left: Signature, right: Signature) -> tuple[FieldEvidence, ...] | None:
         """The evidence when the rule holds for two signatures, else None."""
-        min_score = self.rule.min_score
-        weighted = min_score is not None
+        if self._min_score is not None:
+            return self._score_weighted(left, right, self._min_score)
+        evidence: list[FieldEvidence] = []
+        for position, step in enumerate(self._steps):
+            a, b = left[position], right[position]
+            # compare_values, inlined: a missing side passes only a guard
+            if a is None or b is None:
+                value = 0.0 if step.passes else None
+            elif a == b:
+                value = 1.0
+            elif step.scorer is None:
+                value = None
+            else:
+                value = step.scorer(a, b)
+                if value < step.min_score:
+                    value = None
+            if value is None and step.swap is not None:
+                crossed = _similarity(step, a, b, left, right)
+                value = crossed if crossed and crossed >= step.min_score else None
+            if value is None:
+                return None
+            evidence.append(FieldEvidence(step.field, step.method, round(value, 4)))
+        return tuple(evidence)
+
+    def _score_weighted(
+        self, left: Signature, right: Signature, min_score: float
+    ) -> tuple[FieldEvidence, ...] | None:
         total = 0.0
         # the most the comparisons still to come could add, to stop once min_score is out of reach
-        reachable = self._best_total if weighted else 0.0
+        reachable = self._best_total
         evidence: list[FieldEvidence] = []
-        for position, comparison in enumerate(self.rule.compare):
-            a, b = left[position], right[position]
-            swap = self._swap.get(position)
-            if min_score is not None:
-                reachable -= comparison.best_weight
-                value = self._similarity(comparison, a, b, swap, left, right)
-                if value is not None:
-                    if comparison.veto and value < comparison.lowest_agreement:
-                        return None
-                    total += comparison.weight_for(value)
-                if total + reachable < min_score:
+        for position, step in enumerate(self._steps):
+            reachable -= step.best_weight
+            value = _similarity(step, left[position], right[position], left, right)
+            if value is not None:
+                if step.veto and value < step.lowest_agreement:
                     return None
-                if value is None:
-                    continue
-            else:
-                value = compare_values(comparison, a, b)
-                if value is None and swap is not None:
-                    crossed = self._similarity(comparison, a, b, swap, left, right)
-                    value = crossed if crossed and crossed >= comparison.min_score else None
-                if value is None:
-                    return None
-            evidence.append(FieldEvidence(comparison.field, comparison.method, round(value, 4)))
-        if weighted and total < (self.rule.min_score or 0.0):
+                total += _weight_for(step, value)
+            if total + reachable < min_score:
+                return None
+            if value is None:
+                continue
+            evidence.append(FieldEvidence(step.field, step.method, round(value, 4)))
+        if total < min_score:
             return None
         return tuple(evidence)
 
-    @staticmethod
-    def _similarity(
-        comparison: Comparison,
-        a: str | None,
-        b: str | None,
-        swap: int | None,
-        left: Signature,
-        right: Signature,
-    ) -> float | None:
-        """Similarity of the field, or of the field against the other side's swapped field."""
-        direct = similarity(comparison, a, b)
-        if swap is None or (direct is not None and direct >= comparison.min_score):
-            return direct
-        crossed = [
-            s
-            for s in (similarity(comparison, a, right[swap]), similarity(comparison, left[swap], b))
-            if s is not None
-        ]
-        candidates = [s for s in (direct, *crossed) if s is not None]
-        return max(candidates) if candidates else None
+
+class _Step(NamedTuple):
+    """One comparison's settings read once from the spec model (the scoring loop's hot data)."""
+
+    field: str
+    method: str
+    swap: int | None
+    min_score: float
+    passes: bool  # a guard: a missing side holds with score 0.0
+    scorer: Similarity | None  # None for exact and normalized: equal or not
+    best_weight: float
+    veto: bool
+    lowest_agreement: float
+    levels: tuple[tuple[float, float], ...]
+    weight: float
+    penalty: float
+
+
+def _step(comparison: Comparison, swap: int | None) -> _Step:
+    scorer: Similarity | None = None
+    if comparison.method == "name":
+        scorer = SCORERS["jaro_winkler"]
+    elif comparison.method not in ("exact", "normalized"):
+        scorer = SCORERS[comparison.scorer]
+    return _Step(
+        comparison.field,
+        comparison.method,
+        swap,
+        comparison.min_score,
+        comparison.if_missing == "pass",
+        scorer,
+        comparison.best_weight,
+        comparison.veto,
+        comparison.lowest_agreement,
+        tuple((level.at, level.weight) for level in comparison.levels),
+        comparison.weight,
+        comparison.penalty,
+    )
+
+
+def _weight_for(step: _Step, score: float) -> float:
+    """Comparison.weight_for over the step's copy of the levels."""
+    for at, weight in step.levels:
+        if score >= at:
+            return weight
+    if not step.levels and score >= step.min_score:
+        return step.weight
+    return -step.penalty
+
+
+def _similarity(
+    step: _Step, a: str | None, b: str | None, left: Signature, right: Signature
+) -> float | None:
+    """Similarity of the field, or of the field against the other side's swapped field."""
+    direct = _plain_similarity(step, a, b)
+    swap = step.swap
+    if swap is None or (direct is not None and direct >= step.min_score):
+        return direct
+    crossed = [
+        s
+        for s in (_plain_similarity(step, a, right[swap]), _plain_similarity(step, left[swap], b))
+        if s is not None
+    ]
+    candidates = [s for s in (direct, *crossed) if s is not None]
+    return max(candidates) if candidates else None
+
+
+def _plain_similarity(step: _Step, a: str | None, b: str | None) -> float | None:
+    """compare.similarity over the step: None if a side is missing, 1.0 if equal."""
+    if a is None or b is None:
+        return None
+    if a == b:
+        return 1.0
+    if step.scorer is None:
+        return 0.0
+    return step.scorer(a, b)
 
 
 def _column(comparison: Comparison, name: str, table: FieldTable, spec: IdentitySpec) -> Column:

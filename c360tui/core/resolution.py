@@ -57,9 +57,13 @@ def resolve(
     `region` reads phone numbers without a country code; `previous_ids` (record -> customer id
     from the last run) keeps ids stable; `splits` are pairs of records that must stay apart.
     """
-    by_key = {record.key: record for record in records}
-    keys = sorted(by_key, key=lambda k: (k.feed, k.record_id))
-    ordered = [by_key[k] for k in keys]
+    # (feed, record id) tuples hash and sort in C; RecordKey objects are made once per record
+    by_pair = {(record.feed, record.record_id): record for record in records}
+    pairs = sorted(by_pair)
+    ordered = [by_pair[pair] for pair in pairs]
+    del by_pair
+    keys = [RecordKey(feed, record_id) for feed, record_id in pairs]
+    del pairs
     table = FieldTable(ordered, spec, region)
     stats = ResolutionStats(records=len(keys))
     stats.shared_values = drop_shared_values(table, spec)
@@ -79,13 +83,15 @@ def resolve(
 
     assignment: dict[RecordKey, str] = {}
     clusters: dict[str, list[RecordKey]] = {}
+    customer_of: list[str] = [""] * len(keys)  # by record index
     for group, customer_id in zip(members, ids, strict=True):
-        clusters[customer_id] = [keys[i] for i in group]
+        group_keys = clusters[customer_id] = [keys[i] for i in group]
         for index in group:
-            assignment[keys[index]] = customer_id
+            customer_of[index] = customer_id
+        assignment.update(dict.fromkeys(group_keys, customer_id))
     merges: dict[str, list[MergeEvidence]] = {}
-    for evidence in linker.merges:
-        merges.setdefault(assignment[evidence.left], []).append(evidence)
+    for evidence, left in zip(linker.merges, linker.merge_left, strict=True):
+        merges.setdefault(customer_of[left], []).append(evidence)
     held = _attach_held(linker.held, assignment)
     stats.customers = len(clusters)
     stats.merges = len(linker.merges)
@@ -110,6 +116,7 @@ class _Linker:
         self.keys = keys
         self.stats = stats
         self.merges: list[MergeEvidence] = []
+        self.merge_left: list[int] = []  # the left record's index of each merge
         self.held: list[HeldMerge] = []
 
     def apply(self, rule: MatchRule) -> None:
@@ -164,6 +171,7 @@ class _Linker:
             return
         self.union_find.union(root_left, root_right)
         self.merges.append(MergeEvidence(self.keys[left], self.keys[right], rule.name, fields))
+        self.merge_left.append(left)
 
 
 def _unique_values(table: FieldTable, spec: IdentitySpec) -> dict[int, dict[str, str]]:

@@ -7,9 +7,12 @@ are the pure reference the docs' worked examples are checked against.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
+from typing import TypeVar
 
 from c360tui.metrics.tally import Filter, Tally, tally_events
 from c360tui.telemetry.reader import Recorded
@@ -20,16 +23,23 @@ TRUST_ORDER = ("trusted", *UNTRUSTED)
 
 def percentile(histogram: Mapping[int, int], p: float) -> int | None:
     """Nearest-rank percentile: the value at rank ceil(p/100 * n) in sorted order (None: empty)."""
-    total = sum(histogram.values())
-    if total == 0:
-        return None
-    rank = max(1, math.ceil(p / 100 * total))
-    seen = 0
-    for value in sorted(histogram):
-        seen += histogram[value]
-        if seen >= rank:
-            return value
-    raise AssertionError("unreachable: rank is at most the total")
+    return percentiles(histogram, (p,))[0]
+
+
+def percentiles(histogram: Mapping[int, int], ps: Sequence[float]) -> tuple[int | None, ...]:
+    """`percentile` at each of `ps`, sorting the histogram once (running counts, then bisect)."""
+    values = sorted(histogram)
+    running = list(accumulate(map(histogram.__getitem__, values)))
+    if not running or running[-1] == 0:
+        return tuple(None for _ in ps)
+    total = running[-1]
+    return tuple(values[bisect_left(running, max(1, math.ceil(p / 100 * total)))] for p in ps)
+
+
+def median_p90(histogram: Mapping[int, int]) -> tuple[int | None, int | None]:
+    """The median and p90 of a histogram (one sort)."""
+    median, p90 = percentiles(histogram, (50, 90))
+    return median, p90
 
 
 def rate(part: int, whole: int) -> float | None:
@@ -178,6 +188,47 @@ class Metrics:
 
 # ---------------------------------------------------------------------------- from a tally
 
+GroupKey = tuple[str, str, str, str]  # (day, role, view, actor)
+K = TypeVar("K")
+
+
+@dataclass(frozen=True, slots=True)
+class ActionGroups:
+    """A tally's actions grouped once by (day, role, view, actor): per group a histogram of ms
+    from view to action, and its overrides. Every time and override metric merges groups, so
+    the tally's per-millisecond keys are read once per report, not once per metric."""
+
+    histograms: dict[GroupKey, dict[int, int]]
+    overrides: dict[GroupKey, int]
+
+    def by(self, pick: Callable[[GroupKey], K]) -> dict[K, tuple[Counter[int], int]]:
+        """Groups merged by `pick` of their key: histogram and overrides of each."""
+        merged: dict[K, tuple[Counter[int], int]] = {}
+        for key, histogram in self.histograms.items():
+            into = pick(key)
+            found = merged.get(into)
+            if found is None:
+                merged[into] = (Counter(histogram), self.overrides.get(key, 0))
+            else:
+                found[0].update(histogram)
+                merged[into] = (found[0], found[1] + self.overrides.get(key, 0))
+        return merged
+
+
+def group_actions(tally: Tally) -> ActionGroups:
+    """The tally's actions as `ActionGroups`."""
+    histograms: dict[GroupKey, dict[int, int]] = {}
+    overrides: dict[GroupKey, int] = {}
+    for (day, role, view, actor, ms, override), n in tally.actions.items():
+        key = (day, role, view, actor)
+        histogram = histograms.get(key)
+        if histogram is None:
+            histogram = histograms[key] = {}
+        histogram[ms] = histogram.get(ms, 0) + n
+        if override:
+            overrides[key] = overrides.get(key, 0) + n
+    return ActionGroups(histograms, overrides)
+
 
 def open_rates(tally: Tally) -> tuple[OpenRate, ...]:
     """Open rate per role (people and agents together), by role name."""
@@ -190,28 +241,21 @@ def open_rates(tally: Tally) -> tuple[OpenRate, ...]:
     return tuple(OpenRate(role, presented[role], opened[role]) for role in sorted(presented))
 
 
-def times_to_decision(tally: Tally) -> tuple[TimeToDecision, ...]:
+def times_to_decision(
+    tally: Tally, groups: ActionGroups | None = None
+) -> tuple[TimeToDecision, ...]:
     """Median and p90 ms from view opened to action, per role and view."""
-    groups: dict[tuple[str, str], Counter[int]] = {}
-    for (_, role, view, _, ms, _), n in tally.actions.items():
-        histogram = groups.get((role, view))
-        if histogram is None:
-            histogram = groups[(role, view)] = Counter()
-        histogram[ms] += n
+    merged = (groups or group_actions(tally)).by(lambda k: (k[1], k[2]))
     return tuple(
-        TimeToDecision(role, view, sum(h.values()), percentile(h, 50), percentile(h, 90))
-        for (role, view), h in sorted(groups.items())
+        TimeToDecision(role, view, sum(h.values()), *median_p90(h))
+        for (role, view), (h, _) in sorted(merged.items())
     )
 
 
-def overrides_by_view(tally: Tally) -> tuple[OverrideRate, ...]:
+def overrides_by_view(tally: Tally, groups: ActionGroups | None = None) -> tuple[OverrideRate, ...]:
     """Overrides over actions per view."""
-    actions: Counter[str] = Counter()
-    overrides: Counter[str] = Counter()
-    for (_, _, view, _, _, override), n in tally.actions.items():
-        actions[view] += n
-        overrides[view] += n if override else 0
-    return tuple(OverrideRate(v, actions[v], overrides[v]) for v in sorted(actions))
+    merged = (groups or group_actions(tally)).by(lambda k: k[2])
+    return tuple(OverrideRate(v, sum(h.values()), n) for v, (h, n) in sorted(merged.items()))
 
 
 def overrides_by_trust(tally: Tally) -> tuple[OverrideRate, ...]:
@@ -289,67 +333,56 @@ def override_leaks(tally: Tally) -> tuple[OverrideLeak, ...]:
     return tuple(sorted(leaks, key=lambda x: (-x.overrides, x.view, x.field, x.trust)))
 
 
-def daily(tally: Tally) -> tuple[DayPoint, ...]:
+def daily(tally: Tally, groups: ActionGroups | None = None) -> tuple[DayPoint, ...]:
     """Per UTC day with actions: count, median and p90 ms, overrides (oldest day first)."""
-    times: dict[str, Counter[int]] = {}
-    overrides: Counter[str] = Counter()
-    for (day, _, _, _, ms, override), n in tally.actions.items():
-        histogram = times.get(day)
-        if histogram is None:
-            histogram = times[day] = Counter()
-        histogram[ms] += n
-        overrides[day] += n if override else 0
+    merged = (groups or group_actions(tally)).by(lambda k: k[0])
     return tuple(
-        DayPoint(day, sum(h.values()), percentile(h, 50), percentile(h, 90), overrides[day])
-        for day, h in sorted(times.items())
+        DayPoint(day, sum(h.values()), *median_p90(h), n) for day, (h, n) in sorted(merged.items())
     )
 
 
-def actor_split(tally: Tally) -> tuple[ActorSplit, ...]:
+def actor_split(tally: Tally, groups: ActionGroups | None = None) -> tuple[ActorSplit, ...]:
     """rep vs agent: customers presented and opened, actions, time-to-decision, overrides."""
     presented: Counter[str] = Counter()
     opened: Counter[str] = Counter()
-    times: dict[str, Counter[int]] = {}
-    overrides: Counter[str] = Counter()
     for (_, actor), n in tally.presented.items():
         presented[actor] += n
     for (_, actor), n in tally.opened.items():
         opened[actor] += n
-    for (_, _, _, actor, ms, override), n in tally.actions.items():
-        histogram = times.get(actor)
-        if histogram is None:
-            histogram = times[actor] = Counter()
-        histogram[ms] += n
-        overrides[actor] += n if override else 0
-    actors = sorted(set(presented) | set(times))
-    return tuple(
-        ActorSplit(
-            actor,
-            presented[actor],
-            opened[actor],
-            sum(times.get(actor, Counter()).values()),
-            percentile(times.get(actor, Counter()), 50),
-            percentile(times.get(actor, Counter()), 90),
-            overrides[actor],
+    merged = (groups or group_actions(tally)).by(lambda k: k[3])
+    rows = []
+    for actor in sorted(set(presented) | set(merged)):
+        histogram, overrides = merged.get(actor, (Counter(), 0))
+        median, p90 = median_p90(histogram)
+        rows.append(
+            ActorSplit(
+                actor,
+                presented[actor],
+                opened[actor],
+                sum(histogram.values()),
+                median,
+                p90,
+                overrides,
+            )
         )
-        for actor in actors
-    )
+    return tuple(rows)
 
 
-def from_tally(tally: Tally) -> Metrics:
-    """Every metric of a tally."""
+def from_tally(tally: Tally, groups: ActionGroups | None = None) -> Metrics:
+    """Every metric of a tally (`groups`: its `group_actions`, when already made)."""
+    groups = groups or group_actions(tally)
     attention = field_attention(tally)
     return Metrics(
         open_rate=open_rates(tally),
-        time_to_decision=times_to_decision(tally),
-        override_by_view=overrides_by_view(tally),
+        time_to_decision=times_to_decision(tally, groups),
+        override_by_view=overrides_by_view(tally, groups),
         override_by_trust=overrides_by_trust(tally),
         field_attention=attention,
         never_touched=never_touched(attention),
         flag_leaks=flag_leaks(tally),
         override_leaks=override_leaks(tally),
-        daily=daily(tally),
-        actors=actor_split(tally),
+        daily=daily(tally, groups),
+        actors=actor_split(tally, groups),
     )
 
 

@@ -168,3 +168,29 @@ def test_lead_command_refuses_a_file_that_is_not_telemetry(tmp_path: Path) -> No
     result = CliRunner().invoke(cli, ["lead", "--telemetry", str(bad)])
     assert result.exit_code != 0
     assert "not a SQLite file" in str(result.exception) + result.output
+
+
+def test_the_span_lists_what_the_rows_hold_even_for_a_session_without_a_start(
+    tmp_path: Path,
+) -> None:
+    import sqlite3
+    from datetime import date
+
+    from c360tui.tui.screens.lead import read_span
+
+    path = write_fixture(tmp_path / "telemetry.db")
+    headless = SessionScript("H1", "csm", "csm_at_risk", rep="rep-c", signals=layout(["churn"]))
+    headless.view(1.0, "C-9")  # a session whose start was lost: its rep still counts
+    quiet = SessionScript("Q1", "csm", "csm_at_risk", rep="rep-d").begin(0.0)
+    write_events(path, [*headless.recorded, *quiet.recorded])
+    span = read_span([path])
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT role, view, rep, type, wall_time FROM events").fetchall()
+    assert span.roles == tuple(sorted({r[0] for r in rows if r[0]})) == ("csm", "sdr", "support")
+    assert span.views == tuple(sorted({r[1] for r in rows if r[1]}))
+    assert span.reps == tuple(
+        sorted({r[2] for r in rows if r[3] in ("session_start", "view_opened")})
+    )
+    assert span.reps == ("rep-a", "rep-b", "rep-c", "rep-d")
+    assert span.events == len(rows)
+    assert (span.first_day, span.last_day) == (date(2026, 11, 2), date(2026, 11, 4))

@@ -440,11 +440,15 @@ def _agent_title(decision: DecisionView) -> Content:
 def _recommendation(decision: DecisionView) -> Content:
     """ "★ ESCALATE: enterprise tier; sev-1 open 3 days" with the label in bold."""
     reasons = "; ".join(decision.recommendation.reasons)
-    return join(
+    text = join(
         Content.styled("★ " + decision.recommendation.label.upper(), "bold"),
         ": " if reasons else "",
         safe_content(reasons, 200),
     )
+    caveats = "; ".join(decision.recommendation.caveats)
+    if caveats:  # the doubt it rests on goes with it, where the eye already is
+        text = join(text, "  ", safe_content(f"⚠ resting on {caveats}", 200, style="$warning"))
+    return text
 
 
 def _agent_lines(decision: DecisionView) -> Content:

@@ -25,7 +25,7 @@ from c360tui.core.records import AttrValue, RecordKey
 from c360tui.core.sources_spec import SourcesSpec
 from c360tui.core.view_spec import ViewSpec
 
-PROFILE_VERSION = "1"
+PROFILE_VERSION = "2"
 
 
 class _Frozen(BaseModel):
@@ -67,6 +67,8 @@ class ProfileAttribute(_Frozen):
     age_text: str
     rule: str
     flagged: bool
+    # a newer observation of the same value by another accepted source: it dates the freshness
+    confirmed_by: ProfileSource | None = None
     alternates: list[ProfileSource]
     contenders: list[ProfileSource]
 
@@ -249,17 +251,18 @@ def _attribute(
             alternates=[],
             contenders=[],
         )
-    observed = _observed_at(attr)
+    observed = attr.winner.provenance.observed_at if attr.winner else attr.observed_at
     trust: TrustState
     if attr.status == "resolved":
         trust, reason = "trusted", ""
     else:
         trust, reason = attr.status, f"{attr.status}: {attr.reason}".rstrip(": ")
     freshness: FreshnessState = "unknown"
-    age = _age(observed, now)
-    unknown_why = "no timestamp" if observed is None else ""
+    seen = attr.observed_at  # its latest confirmation dates the value's freshness
+    age = _age(seen, now)
+    unknown_why = "no timestamp" if seen is None else ""
     if budget_delta is not None:
-        fresh = assess(observed, budget_delta, now)
+        fresh = assess(seen, budget_delta, now)
         freshness, unknown_why = fresh.state, fresh.reason
         if fresh.age is None:
             age = None  # a timestamp in the future or without a zone has no age to say
@@ -293,6 +296,9 @@ def _attribute(
         age_text=age_text,
         rule=attr.rule,
         flagged=flagged,
+        confirmed_by=_sources([Candidate(winner.value, attr.confirmed)], now)[0]
+        if winner and attr.confirmed
+        else None,
         alternates=_sources(attr.alternates, now),
         contenders=_sources(attr.contenders, now),
     )
@@ -310,14 +316,6 @@ def _sources(candidates: Iterable[Candidate], now: datetime) -> list[ProfileSour
         )
         for c in candidates
     ]
-
-
-def _observed_at(attr: ReconciledAttribute) -> datetime | None:
-    """The winner's observation time; for a conflict, the newest contender's."""
-    if attr.winner is not None:
-        return attr.winner.provenance.observed_at
-    stamps = [c.provenance.observed_at for c in attr.contenders if c.provenance.observed_at]
-    return max(stamps) if stamps else None
 
 
 def _age(observed: datetime | None, now: datetime) -> float | None:

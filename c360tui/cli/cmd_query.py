@@ -138,7 +138,11 @@ def print_decision(console: Console, decision: DecisionView) -> None:
         Text.assemble(
             ("Recommendation: ", "bold"),
             (rec.label.upper(), "bold reverse"),
-            (": " + "; ".join(rec.reasons) if rec.reasons else ""),
+            (": " + printable("; ".join(rec.reasons), 240) if rec.reasons else ""),
+            (
+                "  ⚠ resting on " + printable("; ".join(rec.caveats), 240) if rec.caveats else "",
+                "yellow",
+            ),
         )
     )
     verdict = decision.agent

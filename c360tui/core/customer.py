@@ -40,7 +40,9 @@ class ReconciledAttribute:
     """The survivorship outcome for one attribute of one customer.
 
     `winner` is None when conflicted; `contenders` then holds the disagreeing values.
-    `alternates` are the losing candidates (kept visible, never dropped).
+    `alternates` are the losing candidates (kept visible, never dropped). `confirmed` is the
+    newest observation of the winning value by an accepted source, when newer than the winner's
+    own: the value is as fresh as its latest confirmation, whoever has priority.
     """
 
     name: str
@@ -50,10 +52,20 @@ class ReconciledAttribute:
     alternates: tuple[Candidate, ...] = ()
     contenders: tuple[Candidate, ...] = ()
     reason: str = ""
+    confirmed: Provenance | None = None
 
     @property
     def value(self) -> AttrValue | None:
         return self.winner.value if self.winner else None
+
+    @property
+    def observed_at(self) -> datetime | None:
+        """When the value was last seen: its latest confirmation, else the winner's own
+        observation; for a conflict, the newest contender's."""
+        if self.winner is not None:
+            return (self.confirmed or self.winner.provenance).observed_at
+        stamps = [c.provenance.observed_at for c in self.contenders if c.provenance.observed_at]
+        return max(stamps) if stamps else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -110,7 +110,7 @@ class _Builder:
                 [],
                 [name],
             )
-        observed = _observed_at(attr)
+        observed = attr.observed_at
         fresh = assess(observed, sig.budget_delta, self.now)
         trust: TrustState = {"resolved": "trusted"}.get(attr.status, attr.status)  # type: ignore[assignment]
         reason = f"{attr.status}: {attr.reason}" if attr.status != "resolved" else ""
@@ -136,6 +136,7 @@ class _Builder:
             [self._source(c, sig) for c in attr.alternates],
             [self._source(c, sig) for c in attr.contenders],
             [name],
+            confirmed=self._prov(attr.confirmed, attr.value, display) if attr.confirmed else None,
         )
 
     def _derived_view(self, sig: SignalSpec, rank: int, above_fold: bool) -> SignalView:
@@ -203,6 +204,7 @@ class _Builder:
         contenders: list[SourceValue],
         inputs: list[str],
         series: list[float] | None = None,
+        confirmed: SourceValue | None = None,
     ) -> SignalView:
         flagged = sig.id in self.customer.flagged or any(i in self.customer.flagged for i in inputs)
         return SignalView(
@@ -224,6 +226,7 @@ class _Builder:
             effect=sig.effect,
             flagged=flagged,
             provenance=self._prov(provenance, value, display) if provenance else None,
+            confirmed_by=confirmed,
             alternates=alternates,
             contenders=contenders,
             inputs=inputs,
@@ -273,14 +276,6 @@ class _Builder:
             record_id=p.record_id,
             observed_at=p.observed_at,
         )
-
-
-def _observed_at(attr: ReconciledAttribute) -> datetime | None:
-    """The winner's observation time; for a conflict, the newest contender's."""
-    if attr.winner is not None:
-        return attr.winner.provenance.observed_at
-    stamps = [c.provenance.observed_at for c in attr.contenders if c.provenance.observed_at]
-    return max(stamps) if stamps else None
 
 
 def _stale_reason(fresh: Freshness, sig: SignalSpec) -> str:

@@ -15,7 +15,7 @@ from c360tui.core.records import AttrValue
 FreshnessState = Literal["fresh", "ageing", "stale", "unknown"]
 TrustState = Literal["trusted", "stale", "conflicted", "missing", "unverified"]
 
-DECISION_VIEW_VERSION = "1"
+DECISION_VIEW_VERSION = "2"
 
 
 class _Frozen(BaseModel):
@@ -59,6 +59,8 @@ class SignalView(_Frozen):
     effect: str
     flagged: bool
     provenance: SourceValue | None
+    # a newer observation of the same value by another accepted source: it dates the freshness
+    confirmed_by: SourceValue | None = None
     alternates: list[SourceValue]
     contenders: list[SourceValue]
     inputs: list[str]
@@ -101,6 +103,8 @@ class Recommendation(_Frozen):
     reasons: list[str]
     # one line a rep can say: "ESCALATE: enterprise tier, sev-1 open 3d"
     headline: str = ""
+    # the doubtful values it rests on: "Intent score stale 2d / 24h", "Phone conflicted"
+    caveats: list[str] = []
 
 
 class AgentVerdict(_Frozen):

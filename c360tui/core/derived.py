@@ -85,7 +85,7 @@ class _Reader:
         trust = {"resolved": "trusted"}.get(attr.status, attr.status)
         self.states.append(InputState(name, trust, attr))
         if attr.winner is not None:
-            self.observed.append(attr.winner.provenance)
+            self.observed.append(attr.confirmed or attr.winner.provenance)
         else:
             self.observed.extend(c.provenance for c in attr.contenders)
         return attr.value

@@ -86,7 +86,11 @@ def render_reason(template: str, signals: Mapping[str, SignalView]) -> str:
 
 
 def recommend(spec: ViewSpec, signals: Mapping[str, SignalView]) -> Recommendation:
-    """The first matching rule's action; its reasons are every matching rule's for that action."""
+    """The first matching rule's action; its reasons are every matching rule's for that action.
+
+    Its caveats name the doubtful values it rests on: the signals whose values the deciding
+    rules tested (for the default, every rule's: none of them held) that are not trusted.
+    """
     rec = spec.recommendation
     matched = [
         rule
@@ -95,14 +99,35 @@ def recommend(spec: ViewSpec, signals: Mapping[str, SignalView]) -> Recommendati
     ]
     if matched:
         action = matched[0].action
-        reasons = [render_reason(r.reason, signals) for r in matched if r.action == action]
+        deciding = [r for r in matched if r.action == action]
+        reasons = [render_reason(r.reason, signals) for r in deciding]
     else:
         action = rec.default_action
+        deciding = rec.rules
         reasons = [render_reason(rec.default_reason, signals)]
+    tested = (c.signal for r in deciding for c in r.when if c.trust is None)
+    caveats = [
+        said
+        for signal_id in dict.fromkeys(tested)
+        if signal_id in signals and (said := caveat(signals[signal_id]))
+    ]
     label = spec.action(action).label
     reasons = list(dict.fromkeys(reasons))
     headline = f"{label.upper()}: {'; '.join(reasons)}"
-    return Recommendation(action=action, label=label, reasons=reasons, headline=headline)
+    return Recommendation(
+        action=action, label=label, reasons=reasons, headline=headline, caveats=caveats
+    )
+
+
+def caveat(signal: SignalView) -> str | None:
+    """A doubtful value in a rep's words ("Intent score stale 2d / 24h"), or None if trusted."""
+    if signal.flagged:
+        return f"{signal.label} flagged wrong"
+    if signal.trust == "stale":
+        return f"{signal.label} stale {signal.age_text}"
+    if signal.trust != "trusted":
+        return f"{signal.label} {signal.trust}"
+    return None
 
 
 def blocking_reason(signal: SignalView) -> str | None:

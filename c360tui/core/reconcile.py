@@ -231,7 +231,10 @@ def _reconcile(attr: _AttrPlan, candidates: list[Candidate], plan: _Plan) -> Rec
         )
     alternates = _distinct(ranked, keyer, exclude=(top,))
     reason = f"{attr.label}: {top.provenance.system}"
-    return ReconciledAttribute(attr.name, spec.rule, "resolved", top, alternates, (), reason)
+    confirmed = _latest_confirmation(top, trusted, keyer)
+    return ReconciledAttribute(
+        attr.name, spec.rule, "resolved", top, alternates, (), reason, confirmed
+    )
 
 
 # Shared inboxes (billing@, ap@...) that a billing system keeps instead of the person's address.
@@ -305,6 +308,21 @@ def _newest_first(candidate: Candidate) -> tuple[object, ...]:
 def _rank_key(candidate: Candidate, priority: dict[str, int]) -> tuple[object, ...]:
     """Highest-priority system first, then newest, then by feed and record id (stable)."""
     return (-priority.get(candidate.provenance.system, 0), *_newest_first(candidate))
+
+
+def _latest_confirmation(
+    top: Candidate, trusted: list[Candidate], keyer: _Normaliser
+) -> Provenance | None:
+    """The newest accepted observation of the winning value, if newer than the winner's own."""
+    newest = top.provenance.observed_at
+    if newest is None or len(trusted) == 1:
+        return None
+    top_key, found = keyer(top.value), None
+    for candidate in trusted:
+        stamp = candidate.provenance.observed_at
+        if stamp is not None and stamp > newest and keyer(candidate.value) == top_key:
+            newest, found = stamp, candidate.provenance
+    return found
 
 
 def _claims(ranked_trusted: list[Candidate]) -> list[Candidate]:

@@ -103,9 +103,19 @@ def attributes_doc(
             source = ref(win.provenance)
         alternates = [[c.value, ref(c.provenance)] for c in attr.alternates] or None
         contenders = [[c.value, ref(c.provenance)] for c in attr.contenders] or None
-        rows.append(
-            [attr.name, attr.status, attr.rule, value, source, alternates, contenders, attr.reason]
-        )
+        row = [
+            attr.name,
+            attr.status,
+            attr.rule,
+            value,
+            source,
+            alternates,
+            contenders,
+            attr.reason,
+        ]
+        if attr.confirmed is not None:  # optional ninth element: older stores have eight
+            row.append(ref(attr.confirmed))
+        rows.append(row)
     return {"p": sources, "a": rows}, winners, conflicted
 
 
@@ -120,10 +130,18 @@ def load_attributes(text: str) -> dict[str, ReconciledAttribute]:
         return tuple(Candidate(value, sources[i]) for value, i in rows) if rows else ()
 
     result: dict[str, ReconciledAttribute] = {}
-    for name, status, rule, value, source, alternates, contenders, reason in doc["a"]:
+    for name, status, rule, value, source, alternates, contenders, reason, *more in doc["a"]:
         winner = Candidate(value, sources[source]) if source is not None else None
+        confirmed = sources[more[0]] if more else None
         result[name] = ReconciledAttribute(
-            name, rule, status, winner, candidates(alternates), candidates(contenders), reason
+            name,
+            rule,
+            status,
+            winner,
+            candidates(alternates),
+            candidates(contenders),
+            reason,
+            confirmed,
         )
     return result
 

@@ -69,8 +69,8 @@ def test_committed_schemas_are_up_to_date() -> None:
 def test_schemas_are_versioned_valid_json_schema(name: str) -> None:
     schema = committed(name)
     jsonschema.Draft202012Validator.check_schema(schema)
-    assert schema["$id"] == f"urn:c360tui:schema:{name}:v1"
-    assert schema["properties"]["schema_version"]["const"] == "1"
+    assert schema["$id"] == f"urn:c360tui:schema:{name}:v2"
+    assert schema["properties"]["schema_version"]["const"] == "2"
     assert "schema_version" in schema["required"]
 
 
@@ -100,7 +100,7 @@ def test_profile_validates_and_the_schema_refuses_a_bare_value() -> None:
 def test_a_future_version_is_refused() -> None:
     decision = build_decision_view(view_spec("support_close_case"), doubtful(), NOW)
     document = json.loads(decision.model_dump_json())
-    document["schema_version"] = "2"
+    document["schema_version"] = str(int(document["schema_version"]) + 1)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(document, json_schema("decision_view"))
 

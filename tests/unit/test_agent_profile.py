@@ -148,7 +148,7 @@ def test_an_attribute_the_view_reads_but_no_source_has_is_missing() -> None:
 
 def test_every_attribute_carries_its_value_beside_trust_and_provenance() -> None:
     document = build_profile(customer(), NOW, view=SUPPORT, sources=SOURCES).model_dump(mode="json")
-    assert document["schema_version"] == "1"
+    assert document["schema_version"] == "2"
     for name, attribute in document["attributes"].items():
         for key in (
             "value",

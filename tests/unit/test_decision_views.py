@@ -324,3 +324,24 @@ def test_queue_sort_values_match_the_view(sources: SourcesSpec, views: dict[str,
     view_risk = build_decision_view(spec, customer, NOW).signal("risk").value
     assert queue_sort_values(spec, customer, NOW) == [float(view_risk or 0)]
     assert view_risk == 30
+
+
+def test_the_recommendation_names_the_doubtful_values_it_rests_on(
+    sources: SourcesSpec, views: dict[str, ViewSpec]
+) -> None:
+    fresh = view("sdr_call_now", lead(), sources, views)
+    assert fresh.recommendation.action == "call" and fresh.recommendation.caveats == []
+    assert fresh.recommendation.reasons == ["intent 88, Sat 11:00 (EDT) for them"]
+    stale_intent = [crm(**lead()[0].attributes), marketing(days=3, intent_score=88)]
+    stale = view("sdr_call_now", stale_intent, sources, views)
+    assert stale.recommendation.action == "call"  # the rule still reads the value it has
+    assert stale.recommendation.caveats == ["Intent score stale 3d / 24h"]
+
+
+def test_a_default_recommendation_names_what_no_rule_could_read(
+    sources: SourcesSpec, views: dict[str, ViewSpec]
+) -> None:
+    records = [crm(lead_status="new", phone="4155550100", timezone="America/New_York")]
+    dv = view("sdr_call_now", records, sources, views)
+    assert dv.recommendation.action == "email"
+    assert dv.recommendation.caveats == ["Do not contact missing", "Intent score missing"]

@@ -14,10 +14,11 @@ COMMITTED = Path(__file__).resolve().parents[2] / "sample_data"
 
 
 def _files(root: Path) -> dict[str, bytes]:
+    """Every file the sample generator writes (telemetry/ is `c360 simulate-telemetry`'s)."""
     return {
         str(path.relative_to(root)): path.read_bytes()
         for path in sorted(root.rglob("*"))
-        if path.is_file()
+        if path.is_file() and path.relative_to(root).parts[0] != "telemetry"
     }
 
 

@@ -59,7 +59,7 @@ class WhyScreen(ModalScreen[None]):
                 yield Label(Content("Disagreeing values"), classes="why-heading")
                 yield _values_table(signal.contenders, "contenders")
             if signal.alternates:
-                yield Label(Content("Other values (not chosen)"), classes="why-heading")
+                yield Label(Content("Other sources' values"), classes="why-heading")
                 yield _values_table(signal.alternates, "alternates")
 
     async def action_dismiss(self, result: None = None) -> None:
@@ -89,6 +89,17 @@ def _provenance(signal: SignalView) -> Iterable[Widget]:
     yield _field("Source", source)
     yield _field("Record", safe_content(provenance.record_id))
     yield _field("Observed at", Content(when(provenance.observed_at)))
+    confirmed = signal.confirmed_by
+    if confirmed is not None:
+        by = join(
+            safe_content(confirmed.system),
+            " / ",
+            safe_content(confirmed.feed),
+            ", record ",
+            safe_content(confirmed.record_id),
+        )
+        said = Content(f", on {when(confirmed.observed_at)} (this dates its freshness)")
+        yield _field("Confirmed by", join(by, said))
 
 
 def _values_table(values: list[SourceValue], name: str) -> DataTable[object]:

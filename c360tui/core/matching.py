@@ -165,18 +165,21 @@ def _weight_for(step: _Step, score: float) -> float:
 def _similarity(
     step: _Step, a: str | None, b: str | None, left: Signature, right: Signature
 ) -> float | None:
-    """Similarity of the field, or of the field against the other side's swapped field."""
+    """Similarity of the field, or of the field against the other side's swapped field.
+
+    A value missing on either side is missing (None), never crossed: a record without a first
+    name must not have its last name scored against the other's first name and contradict it.
+    """
     direct = _plain_similarity(step, a, b)
     swap = step.swap
-    if swap is None or (direct is not None and direct >= step.min_score):
+    if swap is None or direct is None or direct >= step.min_score:
         return direct
     crossed = [
         s
         for s in (_plain_similarity(step, a, right[swap]), _plain_similarity(step, left[swap], b))
         if s is not None
     ]
-    candidates = [s for s in (direct, *crossed) if s is not None]
-    return max(candidates) if candidates else None
+    return max(direct, *crossed)
 
 
 def _plain_similarity(step: _Step, a: str | None, b: str | None) -> float | None:

@@ -68,3 +68,41 @@ def test_reading_for_metrics_leaves_the_files_byte_for_byte_unchanged(
     assert [p.read_bytes() for p in paths] == before
     with open_reader(paths[0]) as reader:
         assert reader.connection.execute("PRAGMA query_only").fetchone() == (1,)
+
+
+def test_action_payloads_in_another_key_order_are_counted_as_the_reference_reads_them(
+    tmp_path: Path,
+) -> None:
+    """The SQL path parses an action's text before "deciding" alone only when that is safe."""
+    import json
+    import shutil
+    import sqlite3
+
+    rng = random.Random(5)
+    path = tmp_path / "rep.db"
+    write_events(path, merged(*[random_session(rng, n) for n in range(12)]))
+    edited = tmp_path / "edited.db"
+    shutil.copyfile(path, edited)
+    with sqlite3.connect(edited) as conn:
+        rows = conn.execute("SELECT id, payload FROM events WHERE type = 'action_taken'").fetchall()
+        assert len(rows) >= 6
+        for number, (row_id, payload) in enumerate(rows):
+            data = json.loads(payload)
+            deciding = data.pop("deciding")
+            if number % 3 == 0:  # the list first: nothing before it to split on
+                data = {"deciding": deciding, **data}
+            elif number % 3 == 1:  # the action's fields after the list
+                head = {"customer_id": data.pop("customer_id")}
+                data = {**head, "deciding": deciding, **data}
+            else:  # a wrong action before the list, the real one after it (the last counts)
+                before = json.dumps({**data, "action": "planted"}, separators=(",", ":"))
+                after = json.dumps({"action": data["action"]}, separators=(",", ":"))
+                listed = json.dumps(deciding, separators=(",", ":"))
+                text = f'{before[:-1]},"deciding":{listed},{after[1:]}'
+                conn.execute("UPDATE events SET payload = ? WHERE id = ?", (text, row_id))
+                continue
+            text = json.dumps(data, separators=(",", ":"))
+            conn.execute("UPDATE events SET payload = ? WHERE id = ?", (text, row_id))
+    expected = tally_events(load_events([edited]))
+    assert expected == tally_events(load_events([path]))  # the same events, reordered keys
+    assert load_tally([edited], use_cache=False) == expected

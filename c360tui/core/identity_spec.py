@@ -15,7 +15,7 @@ NormalizerKind = Literal[
     "date", "address", "id", "text",
 ]  # fmt: skip
 Method = Literal["exact", "normalized", "fuzzy", "name"]
-Scorer = Literal["jaro_winkler", "ratio", "token_sort", "token_set", "osa"]
+Scorer = Literal["jaro_winkler", "ratio", "token_sort", "token_set", "osa", "transposition"]
 BlockTransform = Literal["initial", "prefix3", "year"]
 RuleKind = Literal["business", "person"]
 
@@ -48,9 +48,11 @@ class Comparison(_Strict):
     fails with both values present subtracts `penalty`, and a missing value adds nothing.
     `levels` (highest first) give graded weights instead: exact agreement can count more than a
     near miss. `veto = true` (weighted rules) makes two present values that agree at no level
-    stop the rule whatever the rest adds up to. Scorers: jaro_winkler, ratio (edit similarity),
+    stop the rule whatever the rest adds up to; `required = true` (weighted rules) makes a value
+    missing on either side stop it too. Scorers: jaro_winkler, ratio (edit similarity),
     token_sort and token_set (word order ignored), osa (1 - typo edits / length, a
-    transposition being one edit).
+    transposition being one edit), transposition (1.0 equal, 0.9 two neighbouring characters
+    swapped, else 0.0: an id keyed with two digits swapped, not one a digit off).
     """
 
     field: str
@@ -65,6 +67,8 @@ class Comparison(_Strict):
     swap_with: str | None = None
     # weighted rules only: two present values below the lowest level stop the rule outright
     veto: bool = False
+    # weighted rules only: a value missing on either side stops the rule (with veto: must agree)
+    required: bool = False
 
     @field_validator("levels")
     @classmethod
@@ -126,7 +130,9 @@ class MatchRule(_Strict):
 
     @model_validator(mode="after")
     def _weights_fit_mode(self) -> MatchRule:
-        weighted = [c.field for c in self.compare if c.best_weight or c.penalty or c.veto]
+        weighted = [
+            c.field for c in self.compare if c.best_weight or c.penalty or c.veto or c.required
+        ]
         if self.min_score is None and weighted:
             raise ValueError(
                 f"rule {self.name!r} gives weights to {weighted[0]!r} but has no min_score"

@@ -48,12 +48,15 @@ class RuleMatcher:
             for column in required[1:]:
                 indices = [i for i in indices if column[i] is not None]
             return indices
-        # a weighted rule: the present fields must be able to reach min_score in full agreement
+        # a weighted rule: required fields present, and the present fields able to reach
+        # min_score in full agreement
+        needed = [column for column, c in compared if c.required]
         best = [(column, c.best_weight) for column, c in compared]
         return [
             i
             for i in range(size)
-            if sum(weight for column, weight in best if column[i] is not None) >= rule.min_score
+            if all(column[i] is not None for column in needed)
+            and sum(weight for column, weight in best if column[i] is not None) >= rule.min_score
         ]
 
     def signature(self, index: int) -> Signature:
@@ -103,6 +106,8 @@ class RuleMatcher:
                 if step.veto and value < step.lowest_agreement:
                     return None
                 total += _weight_for(step, value)
+            elif step.required:
+                return None
             if total + reachable < min_score:
                 return None
             if value is None:
@@ -124,6 +129,7 @@ class _Step(NamedTuple):
     scorer: Similarity | None  # None for exact and normalized: equal or not
     best_weight: float
     veto: bool
+    required: bool  # a missing side stops a weighted rule
     lowest_agreement: float
     levels: tuple[tuple[float, float], ...]
     weight: float
@@ -145,6 +151,7 @@ def _step(comparison: Comparison, swap: int | None) -> _Step:
         scorer,
         comparison.best_weight,
         comparison.veto,
+        comparison.required,
         comparison.lowest_agreement,
         tuple((level.at, level.weight) for level in comparison.levels),
         comparison.weight,

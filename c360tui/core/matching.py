@@ -186,7 +186,7 @@ def _similarity(
         for s in (_plain_similarity(step, a, right[swap]), _plain_similarity(step, left[swap], b))
         if s is not None
     ]
-    return max(direct, *crossed)
+    return max([direct, *crossed])
 
 
 def _plain_similarity(step: _Step, a: str | None, b: str | None) -> float | None:

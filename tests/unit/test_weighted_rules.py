@@ -61,6 +61,14 @@ def test_a_missing_first_name_is_missing_not_a_contradiction() -> None:
     assert linked(spec, left, right)
 
 
+def test_different_first_names_without_surnames_to_cross_still_veto() -> None:
+    spec = spec_with(FIRST, LAST, DOB, min_score=12)
+    assert not linked(
+        spec, {"first_name": "jock", "dob": "1900"}, {"first_name": "amy", "dob": "1900"}
+    )
+    assert linked(spec, {"first_name": "jock", "dob": "1900"}, {"dob": "1900"})
+
+
 def test_a_different_first_name_still_vetoes() -> None:
     spec = spec_with(FIRST, LAST, DOB)
     left = {"first_name": "jock", "last_name": "wilde", "dob": "19001220"}

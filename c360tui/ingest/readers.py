@@ -192,7 +192,7 @@ def read_feed_lines(
         if feed.format == "jsonl":
             yield from _read_jsonl(plan, path, handle, progress)
         else:
-            yield from _read_csv(plan, path, handle, progress)
+            yield from _read_csv(plan, path, handle, progress, sources)
 
 
 @dataclass(slots=True)
@@ -220,7 +220,7 @@ def _decoded(handle: BinaryIO, state: _LineState) -> Iterator[str]:
 
 
 def _read_csv(
-    plan: _Plan, path: Path, handle: BinaryIO, progress: Progress | None
+    plan: _Plan, path: Path, handle: BinaryIO, progress: Progress | None, sources: SourcesSpec
 ) -> Iterator[Numbered]:
     state = _LineState()
     reader = csv.reader(_decoded(handle, state), delimiter=plan.feed.delimiter)
@@ -234,7 +234,8 @@ def _read_csv(
     except csv.Error as error:
         raise C360Error(f"{path} has a header that is not valid CSV ({error}).") from None
     positions = check_csv_header(plan.feed, path, header)
-    layout = CsvLayout.of(plan.feed, plan.mapped, positions)
+    types = {name: spec.type for name, spec in sources.attributes.items()}
+    layout = CsvLayout.of(plan.feed, plan.mapped, positions, types)
     names = [cell.strip() for cell in header or ()]
     width = len(names)
     state.lines.clear()

@@ -39,6 +39,9 @@ from c360tui.core.normalize import (
     normalize_email,
     normalize_phone,
 )
+from c360tui.core.reconcile_fast import newest_first as _newest_first
+from c360tui.core.reconcile_fast import one_candidate, one_value
+from c360tui.core.reconcile_fast import rank_key as _rank_key
 from c360tui.core.records import AttrValue, SourceRecord
 from c360tui.core.sources_spec import AttributeSpec, SourcesSpec
 
@@ -170,6 +173,14 @@ def reconcile_attribute(
 
 def _reconcile(attr: _AttrPlan, candidates: list[Candidate], plan: _Plan) -> ReconciledAttribute:
     spec = attr.spec
+    # Most attributes have one candidate, or candidates that all say the same: both outcomes
+    # follow from the ranking alone (no normalising, no windows), as the general path has them.
+    if len(candidates) == 1:
+        return one_candidate(attr, candidates[0])
+    first = candidates[0].value
+    kind = type(first)
+    if all(type(c.value) is kind and c.value == first for c in candidates):
+        return one_value(attr, candidates, plan.priority)
     if spec.type in ("email", "phone") and len(candidates) > 1:
         # A junk identifier ("n/a", "test@test.com") never beats a usable one; it stays visible.
         usable = [c for c in candidates if _usable_identifier(spec.type, c.value, plan.region)]
@@ -296,18 +307,6 @@ class _Normaliser:
         if self.folder is not None:
             return self.folder(text) or text.casefold()
         return text.casefold()
-
-
-def _newest_first(candidate: Candidate) -> tuple[object, ...]:
-    """Sort key: newest observation first, no timestamp last, then system, feed, record id."""
-    p = candidate.provenance
-    stamp = -p.observed_at.timestamp() if p.observed_at else 0.0
-    return (p.observed_at is None, stamp, p.system, p.feed, p.record_id)
-
-
-def _rank_key(candidate: Candidate, priority: dict[str, int]) -> tuple[object, ...]:
-    """Highest-priority system first, then newest, then by feed and record id (stable)."""
-    return (-priority.get(candidate.provenance.system, 0), *_newest_first(candidate))
 
 
 def _latest_confirmation(

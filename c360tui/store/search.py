@@ -31,6 +31,7 @@ _PHONE_SHAPED = re.compile(r"[\d\s()+\-./]+(?:\s*(?:x|ext\.?)\s*\d+)?", re.IGNOR
 SCORE_EXACT = 1.0
 SCORE_NAME_EQUAL = 0.9
 SCORE_PREFIX = 0.8
+SCORE_EMAIL_PREFIX = 0.7
 SCORE_SUBSTRING = 0.5
 
 
@@ -156,15 +157,23 @@ def search(conn: sqlite3.Connection, query: str, limit: int, region: str) -> lis
         ):
             offer(seq, SCORE_EXACT, label, f"{label} {value}")
 
-    # An email is looked up exactly; folded into words it would only find noise.
+    # An email half typed ("dlane@quan") finds its customer before the last keystroke.
+    typed = text.casefold()
+    if len(typed) >= 3 and not any(ch.isspace() for ch in typed):
+        for (seq,) in conn.execute(
+            "SELECT customer_seq FROM search_key "
+            "WHERE kind = 'email' AND value > ? AND value < ? ORDER BY value LIMIT ?",
+            (typed, _after_prefix(typed), limit),
+        ):
+            offer(seq, SCORE_EMAIL_PREFIX, "email", f'email starts with "{text}"')
+
+    # An email is not folded into words: that would only find noise.
     folded = "" if "@" in text else fold(text)
     if folded:
-        # Every term starting with `folded` sorts in [folded, folded with its last char + 1).
-        upper = folded[:-1] + chr(ord(folded[-1]) + 1)
         for term, field, seq in conn.execute(
             "SELECT term, field, customer_seq FROM search_name "
             "WHERE term >= ? AND term < ? ORDER BY term LIMIT ?",
-            (folded, upper, limit + 5),
+            (folded, _after_prefix(folded), limit + 5),
         ):
             score = SCORE_NAME_EQUAL if term == folded else SCORE_PREFIX
             if field != "name":
@@ -192,6 +201,11 @@ def search(conn: sqlite3.Connection, query: str, limit: int, region: str) -> lis
         hits.append(SearchHit(customer_id, name, company, field, why, score))
     hits.sort(key=lambda h: (-h.score, h.display_name.casefold(), h.customer_id))
     return hits[:limit]
+
+
+def _after_prefix(prefix: str) -> str:
+    """The upper bound of a prefix range: every text starting with `prefix` sorts below it."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
 def _exact_keys(text: str, region: str) -> list[tuple[str, str]]:

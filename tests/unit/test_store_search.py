@@ -130,9 +130,26 @@ def test_limit_is_respected(store: Store) -> None:
     assert len(store.search("a", limit=1)) == 1
 
 
+def test_a_half_typed_email_finds_its_customer(store: Store) -> None:
+    [hit] = store.search("Ada.Lovelace@Eng")
+    assert hit.customer_id == "C-1"
+    assert (hit.field, hit.why) == ("email", 'email starts with "Ada.Lovelace@Eng"')
+    assert ids(store, "grace@") == ["C-2"]
+    assert ids(store, "ad") == ["C-1", "C-3"]  # two letters are a name prefix, not an email one
+    assert store.search("ada.lovelace@engines.example")[0].score == 1.0  # whole: exact
+
+
 @pytest.mark.parametrize(
     "query",
-    ["ada.lovelace@engines.example", "(415) 555-0100", "BA-000417", "a", "ada lov", "pilers"],
+    [
+        "ada.lovelace@engines.example",
+        "ada.lovelace@eng",
+        "(415) 555-0100",
+        "BA-000417",
+        "a",
+        "ada lov",
+        "pilers",
+    ],
 )
 def test_search_never_scans_a_table(store: Store, query: str) -> None:
     """Every statement a search runs is answered from an index (what keeps it under 1 ms)."""

@@ -111,12 +111,16 @@ class _Meter:
         for table in (self.wall, self.cpu):
             table[rest] = table.get(whole, 0.0) - table.get(part, 0.0)
 
-    def timed(self, items: Iterable[T], phase: str) -> Iterator[T]:
-        """Pass items through, adding the time spent producing them to `phase`."""
+    def timed(self, items: Iterable[T], phase: str, batch: int = _CHUNK) -> Iterator[T]:
+        """Pass items through, adding the time spent producing them to `phase`.
+
+        Items are drawn `batch` at a time between two clock readings: 1 for items that are
+        themselves large chunks, which must not pile up in memory.
+        """
         iterator = iter(items)
         while True:
             start = (perf_counter(), process_time())
-            chunk = list(islice(iterator, _CHUNK))
+            chunk = list(islice(iterator, batch))
             self.add(phase, start)
             if not chunk:
                 return
@@ -312,7 +316,7 @@ def _ingest(
         report("reconcile", clusters, clusters)
 
     with clock("reconcile+write"):
-        written = write_encoded(store.conn, clock.timed(chunks(), "reconcile"))
+        written = write_encoded(store.conn, clock.timed(chunks(), "reconcile", batch=1))
     clock.split("reconcile+write", "reconcile", "write")
     # CPU time: the reconcile and encode steps' own (in workers or here), the rest is writing.
     parent_cpu = summary.cpu_timings["reconcile+write"] - summary.cpu_timings["reconcile"]

@@ -33,6 +33,8 @@ class RuleMatcher:
                 self.columns.append(_column(comparison, comparison.swap_with, table, spec))
         self._steps = [_step(c, self._swap.get(i)) for i, c in enumerate(rule.compare)]
         self._min_score = rule.min_score
+        # evidence by its (comparison, score) pairs: a million merges share a few thousand tuples
+        self._interned: dict[tuple[tuple[int, float], ...], tuple[FieldEvidence, ...]] = {}
 
     def eligible(self, size: int) -> list[int]:
         """Record indices that could satisfy the rule given which of their values are present."""
@@ -70,7 +72,7 @@ class RuleMatcher:
         """The evidence when the rule holds for two signatures, else None."""
         if self._min_score is not None:
             return self._score_weighted(left, right, self._min_score)
-        evidence: list[FieldEvidence] = []
+        evidence: list[tuple[int, float]] = []
         for position, step in enumerate(self._steps):
             a, b = left[position], right[position]
             # compare_values, inlined: a missing side passes only a guard
@@ -89,8 +91,8 @@ class RuleMatcher:
                 value = crossed if crossed and crossed >= step.min_score else None
             if value is None:
                 return None
-            evidence.append(FieldEvidence(step.field, step.method, round(value, 4)))
-        return tuple(evidence)
+            evidence.append((position, round(value, 4)))
+        return self._evidence(tuple(evidence))
 
     def _score_weighted(
         self, left: Signature, right: Signature, min_score: float
@@ -98,7 +100,7 @@ class RuleMatcher:
         total = 0.0
         # the most the comparisons still to come could add, to stop once min_score is out of reach
         reachable = self._best_total
-        evidence: list[FieldEvidence] = []
+        evidence: list[tuple[int, float]] = []
         for position, step in enumerate(self._steps):
             reachable -= step.best_weight
             value = _similarity(step, left[position], right[position], left, right)
@@ -112,10 +114,22 @@ class RuleMatcher:
                 return None
             if value is None:
                 continue
-            evidence.append(FieldEvidence(step.field, step.method, round(value, 4)))
+            evidence.append((position, round(value, 4)))
         if total < min_score:
             return None
-        return tuple(evidence)
+        return self._evidence(tuple(evidence))
+
+    def _evidence(self, scores: tuple[tuple[int, float], ...]) -> tuple[FieldEvidence, ...]:
+        """The (shared, immutable) evidence tuple for these comparison scores."""
+        found = self._interned.get(scores)
+        if found is None:
+            steps = self._steps
+            found = tuple(
+                FieldEvidence(steps[position].field, steps[position].method, score)
+                for position, score in scores
+            )
+            self._interned[scores] = found
+        return found
 
 
 class _Step(NamedTuple):

@@ -42,6 +42,8 @@ class Resolution:
     merges: dict[str, list[MergeEvidence]]
     held: dict[str, list[HeldMerge]]
     stats: ResolutionStats
+    # the records of each customer, in the order of `clusters` (one record per key)
+    members: dict[str, list[SourceRecord]] = field(default_factory=dict)
 
 
 def resolve(
@@ -83,9 +85,11 @@ def resolve(
 
     assignment: dict[RecordKey, str] = {}
     clusters: dict[str, list[RecordKey]] = {}
+    records_of: dict[str, list[SourceRecord]] = {}
     customer_of: list[str] = [""] * len(keys)  # by record index
     for group, customer_id in zip(members, ids, strict=True):
         group_keys = clusters[customer_id] = [keys[i] for i in group]
+        records_of[customer_id] = [ordered[i] for i in group]
         for index in group:
             customer_of[index] = customer_id
         assignment.update(dict.fromkeys(group_keys, customer_id))
@@ -96,7 +100,7 @@ def resolve(
     stats.customers = len(clusters)
     stats.merges = len(linker.merges)
     stats.held = len({id(h) for items in held.values() for h in items})
-    return Resolution(assignment, clusters, merges, held, stats)
+    return Resolution(assignment, clusters, merges, held, stats, records_of)
 
 
 class _Linker:

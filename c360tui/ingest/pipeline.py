@@ -18,7 +18,7 @@ from pathlib import Path
 from time import perf_counter, process_time
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from c360tui.core.records import RecordKey, SourceRecord
+from c360tui.core.records import SourceRecord
 from c360tui.core.sources_spec import FeedSpec, SourcesSpec
 from c360tui.errors import C360Error
 from c360tui.ingest.filecheck import validate_file
@@ -225,7 +225,10 @@ def _ingest(
 
     # Into an empty store, the records stored are exactly the first accepted row per key, so
     # they are kept as read instead of being loaded back (and decoded) after storing.
-    kept: dict[RecordKey, SourceRecord] | None = {} if store.count("source_record") == 0 else None
+    # Keyed by (feed, record id) tuples, which hash in C.
+    kept: dict[tuple[str, str], SourceRecord] | None = (
+        {} if store.count("source_record") == 0 else None
+    )
 
     def accepted_rows() -> Iterator[tuple[SourceRecord, str, int]]:
         done = 0
@@ -243,7 +246,7 @@ def _ingest(
                 if isinstance(item, SourceRecord):
                     count.accepted += 1
                     if kept is not None:
-                        kept.setdefault(item.key, item)
+                        kept.setdefault((item.feed, item.record_id), item)
                     yield item, count.file, line
                 else:
                     count.quarantined += 1
@@ -288,13 +291,15 @@ def _ingest(
         resolution = resolve(
             records, identity, region=sources.default_region, previous_ids=previous, splits=splits
         )
-    del previous
-    by_key: dict[RecordKey, SourceRecord] = {record.key: record for record in records}
-    del records
-    clusters = len(resolution.clusters)
+    del previous, records
+    # the pipeline needs each customer's records, not the per-record maps: free those now
+    members = resolution.members
+    stored = sum(len(group) for group in members.values())
+    resolution.assignment = {}
+    resolution.clusters = {}
+    clusters = len(members)
 
     with clock("accounts"):
-        members = {cid: [by_key[key] for key in keys] for cid, keys in resolution.clusters.items()}
         mates = account_mates(members, sources)
 
     from c360tui.ingest.parallel import ReconcileWork, default_workers, encoded_chunks
@@ -332,7 +337,7 @@ def _ingest(
             new_records=summary.new,
             finished_at=now,
         )
-    summary.records = len(by_key)
+    summary.records = stored
     summary.customers = written.customers
     summary.merges = written.merges
     summary.held = resolution.stats.held

@@ -76,13 +76,37 @@ def _in_worker(bounds: tuple[int, int]) -> EncodedChunk:
 
 
 def default_workers(customers: int) -> int:
-    """Worker processes worth starting: none for small runs or one CPU, else one per CPU."""
+    """Worker processes worth starting: none for small runs or one CPU, else one per CPU, as
+    many as memory allows.
+
+    A forked worker shares the parent's records, but touching them (reference counts) copies
+    most of their pages, so each worker may come to need as much memory as the parent has.
+    """
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     if customers < 10 * CHUNK or (cpus or 1) < 2:
         return 0
     if "fork" not in multiprocessing.get_all_start_methods():
         return 0
-    return min(cpus or 1, 4)
+    wanted = min(cpus or 1, 4)
+    resident, available = _memory()
+    if resident and available:
+        # leave half of what is free to the rest of the machine
+        wanted = min(wanted, int(available * 0.5 // resident))
+    return max(wanted, 0)
+
+
+def _memory() -> tuple[int, int]:
+    """(this process's resident bytes, the machine's available bytes); 0 where unknown."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            resident = int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return resident, int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0, 0
 
 
 def encoded_chunks(work: ReconcileWork, workers: int) -> Iterator[EncodedChunk]:

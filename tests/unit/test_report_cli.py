@@ -297,8 +297,16 @@ def run_main(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, 
 
 
 def test_other_schema_version_truncated_and_non_sqlite_files_get_one_sentence_and_exit_1(
-    telemetry: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    telemetry: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    from c360tui.cli.app import err_console
+
+    # A console wider than any message: a wrap inside a long temp path ("missing.<newline>db")
+    # would read as two sentences, depending only on how long pytest's temp dir name is.
+    monkeypatch.setattr(err_console, "width", 400)
     other = tmp_path / "v2.db"
     other.write_bytes(telemetry.read_bytes())
     with sqlite3.connect(other) as conn:

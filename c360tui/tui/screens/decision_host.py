@@ -52,6 +52,8 @@ class DecisionHostScreen(DataWorkers, Screen[object]):
     ]
 
     role = ""
+    # Whether the footer was last told that w, ! and i apply (see refresh_decision_keys).
+    _decision_keys = False
 
     @property
     def panel(self) -> DecisionPanel:
@@ -64,6 +66,17 @@ class DecisionHostScreen(DataWorkers, Screen[object]):
         """Put a freshly loaded decision on screen and record that it was shown."""
         self.panel.decision = decision
         self.tracker.view_opened(decision, via)
+        self.refresh_decision_keys()
+
+    def refresh_decision_keys(self) -> None:
+        """Refresh the footer when w, ! and i become available or not (check_action changed).
+
+        Only on a change: a queue step that keeps a decision on screen costs the footer nothing.
+        """
+        available = self.current_decision() is not None
+        if available != self._decision_keys:
+            self._decision_keys = available
+            self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in {"why", "flag", "identity"} and self.current_decision() is None:

@@ -11,10 +11,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from c360tui.tui.safe_text import join, safe_content
+from c360tui.tui.widgets.keys_footer import KeysFooter
 
 if TYPE_CHECKING:
     from c360tui.tui.app import C360App
@@ -72,7 +73,7 @@ class LauncherScreen(Screen[None]):
                 for name, path in self.locations.items()
             ]
             yield Static(Content("\n").join(lines), id="locations")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = "c360"

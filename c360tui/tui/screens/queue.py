@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from c360tui.tui.backend import QueueItem, QueueState
@@ -22,6 +22,7 @@ from c360tui.tui.messages import DecisionLoaded, DecisionPrefetched, FlagRecorde
 from c360tui.tui.safe_text import clean, join, safe_content
 from c360tui.tui.screens.decision_host import DecisionHostScreen
 from c360tui.tui.widgets.decision_view import DecisionPanel
+from c360tui.tui.widgets.keys_footer import KeysFooter
 
 if TYPE_CHECKING:
     from c360tui.core.decision_model import ActionView, DecisionView
@@ -75,7 +76,7 @@ class QueueScreen(DecisionHostScreen):
         with Horizontal(id="queue-layout"):
             yield OptionList(id="queue")
             yield DecisionPanel()
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = self.title_text
@@ -101,6 +102,7 @@ class QueueScreen(DecisionHostScreen):
             self._load_highlighted()
         else:
             self.panel.decision = None
+            self.refresh_decision_keys()
 
     def _update_progress(self) -> None:
         left = len(self.items)
@@ -201,6 +203,7 @@ class QueueScreen(DecisionHostScreen):
             self._load_highlighted()
         else:
             self.panel.decision = None
+            self.refresh_decision_keys()
 
 
 def _option(item: QueueItem) -> Option:

@@ -14,13 +14,14 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from c360tui.tui.backend import SearchResult
 from c360tui.tui.messages import DataFailed, DecisionLoaded, SearchFinished
 from c360tui.tui.safe_text import clean, safe_text
 from c360tui.tui.screens.decision_host import DecisionHostScreen
 from c360tui.tui.widgets.decision_view import DecisionPanel
+from c360tui.tui.widgets.keys_footer import KeysFooter
 from c360tui.tui.workers import DataWorkers
 
 if TYPE_CHECKING:
@@ -78,21 +79,30 @@ class SupportScreen(DataWorkers, Screen[object]):
             Content("Type to search. Enter opens the highlighted customer."), id="search-status"
         )
         table: DataTable[object] = DataTable(cursor_type="row", id="results", zebra_stripes=True)
+        # Columns for the terminal's width now, so the first frame already has the table header.
+        self._size_columns(table, self.app.size.width)
         yield table
-        yield Footer()
+        yield KeysFooter()
 
     def on_resize(self, event: Resize) -> None:
-        """Size the columns to the screen (measured columns would cost every keystroke)."""
         table = self.query_one("#results", DataTable)
-        room = max(30, event.size.width - 10)  # margins and cell padding
+        if self._size_columns(table, event.size.width):
+            self._fill(self.results)
+
+    def _size_columns(self, table: DataTable[object], width: int) -> bool:
+        """Size the columns to the screen (measured columns would cost every keystroke).
+
+        Returns whether the columns changed (the rows then need filling again).
+        """
+        room = max(30, width - 10)  # margins and cell padding
         widths = (room * 34 // 100, room * 30 // 100, room - room * 64 // 100)
         if widths == self._widths:
-            return
+            return False
         self._widths = widths
         table.clear(columns=True)
-        for label, width in zip(("Name", "Company", "Matched on"), widths, strict=True):
-            table.add_column(label, width=width)
-        self._fill(self.results)
+        for label, size in zip(("Name", "Company", "Matched on"), widths, strict=True):
+            table.add_column(label, width=size)
+        return True
 
     def on_mount(self) -> None:
         self.title = "Support lookup"
@@ -202,7 +212,7 @@ class CustomerScreen(DecisionHostScreen):
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         yield DecisionPanel()
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = "Support lookup"
@@ -216,6 +226,9 @@ class CustomerScreen(DecisionHostScreen):
         self.call_after_refresh(self._focus_first_signal)
 
     def _focus_first_signal(self) -> None:
+        self.panel.when_built(self._focus_first_row)
+
+    def _focus_first_row(self) -> None:
         rows = self.panel.signal_rows()
         if rows and not isinstance(self.focused, type(rows[0])):
             rows[0].focus()

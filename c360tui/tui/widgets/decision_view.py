@@ -8,7 +8,7 @@ budget), then collapsed sections. Bottom: the action bar, recommended action mar
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -197,6 +197,7 @@ class DecisionPanel(Widget):
         self._tree_shape: tuple[object, ...] | None = None
         self._rebuild_pending = False
         self._stale_sections: set[str] = set()
+        self._when_built: list[Callable[[], object]] = []
 
     def on_mount(self) -> None:
         self._tree_shape = _shape(self.decision) if self.decision is not None else None
@@ -256,6 +257,7 @@ class DecisionPanel(Widget):
         self._stale_sections.clear()
         await self.recompose()
         self._tree_shape = _shape(self.decision) if self.decision is not None else None
+        self._run_when_built()
 
     def _show_in_place(self, decision: DecisionView) -> None:
         # The header lines have fixed heights, so their updates skip layout too.
@@ -335,12 +337,30 @@ class DecisionPanel(Widget):
         await body.remove_children()
         await body.mount_all(list(self._body(decision)))
         self._tree_shape = _shape(decision)
+        self._run_when_built()
         if self.decision is not decision and self.decision is not None:
             self.watch_decision(self.decision)  # a newer customer arrived meanwhile
         if focused is not None:
             self.focus_signal(focused)
 
     # ------------------------------------------------------------------ queries
+    @property
+    def is_built(self) -> bool:
+        """Whether the widget tree shows the current decision (no rebuild is pending)."""
+        return self.decision is None or self._tree_shape is not None
+
+    def when_built(self, callback: Callable[[], object]) -> None:
+        """Call `callback` once the tree shows the current decision (now, if it already does)."""
+        if self.is_built:
+            callback()
+        else:
+            self._when_built.append(callback)
+
+    def _run_when_built(self) -> None:
+        waiting, self._when_built = self._when_built, []
+        for callback in waiting:
+            callback()
+
     def signal_rows(self) -> list[SignalRow]:
         return list(self.query(SignalRow))
 

@@ -36,7 +36,7 @@ def _transposition(left: str, right: str) -> float:
     """1.0 equal, 0.9 when one swap of neighbouring characters makes them equal, else 0.0.
 
     The commonest keying slip in an id; unlike one edit it never turns one number into the
-    next one issued (a twin's national id is often the next number).
+    next one issued (a twin's national id may be the next number).
     """
     if left == right:
         return 1.0

@@ -77,6 +77,8 @@ class FieldTable:
         self.size = len(records)
         self.values: dict[str, Column] = {}
         self.raw: dict[str, Column] = {}
+        # columns nickname-mapped for `name` comparisons, filled by the rules that need them
+        self.name_columns: dict[str, Column] = {}
         attrs = [record.attributes for record in records]
         self._roles = frozenset(fold_text(role) for role in spec.junk.role_mailboxes)
         # raw text is kept only where a rule compares it exactly: it costs a column per field
@@ -84,19 +86,22 @@ class FieldTable:
         everywhere = {fold_text(value) for value in spec.junk.everywhere}
         # plain fields first: the derived ones (full_name, company_domain) read their columns
         order = sorted(spec.fields.items(), key=lambda item: item[1] in DERIVED_INPUTS)
+        person: Column | None = None
         for name, kind in order:
             junk = everywhere | {fold_text(value) for value in spec.junk.fields.get(name, [])}
             if name in exact:
                 self.raw[name] = [_text(a.get(name)) for a in attrs]
             if kind == "full_name":
                 column = self._full_names(attrs, everywhere)
+                person = column
             else:
                 normalizer = _simple_normalizer(kind, region, self._roles)
                 column = _normalise([a.get(name) for a in attrs], normalizer, junk)
                 if kind == "company_domain":
                     self._fill_email_domains(column, attrs, everywhere, spec)
             self.values[name] = column
-        self.person: Column = self._full_names(attrs, everywhere)
+        # the same as a full_name field's column (both drop the same junk): computed once
+        self.person: Column = person if person is not None else self._full_names(attrs, everywhere)
 
     def _column_or(self, name: str, attrs: list[dict[str, AttrValue]], kind: str, junk: set[str],
                    region: str) -> Column:  # fmt: skip
@@ -152,15 +157,20 @@ def _normalise(raw: Sequence[AttrValue | None], normalizer: _Text, junk: set[str
 
     out: Column = []
     append = out.append
+    get = memo.get
     for value in raw:
-        if value in memo:
-            append(memo[value])
+        known = get(value, _UNSEEN)
+        if known is not _UNSEEN:
+            append(known)  # type: ignore[arg-type]
         elif isinstance(value, list):
             append(None)
         else:
             known = memo[value] = compute(value)
             append(known)
     return out
+
+
+_UNSEEN = object()
 
 
 def count_people(names: Sequence[str | None], limit: int) -> int:

@@ -53,13 +53,15 @@ class RuleMatcher:
         # a weighted rule: required fields present, and the present fields able to reach
         # min_score in full agreement
         needed = [column for column, c in compared if c.required]
-        best = [(column, c.best_weight) for column, c in compared]
-        return [
-            i
-            for i in range(size)
-            if all(column[i] is not None for column in needed)
-            and sum(weight for column, weight in best if column[i] is not None) >= rule.min_score
-        ]
+        # column by column, adding each present field's weight in the order a per-record sum would
+        totals: list[float] = [0] * size
+        for column, c in compared:
+            weight = c.best_weight
+            totals = [t if v is None else t + weight for t, v in zip(totals, column, strict=False)]
+        indices = [i for i, total in enumerate(totals) if total >= rule.min_score]
+        for column in needed:
+            indices = [i for i in indices if column[i] is not None]
+        return indices
 
     def signature(self, index: int) -> Signature:
         return tuple(column[index] for column in self.columns)
@@ -221,5 +223,10 @@ def _column(comparison: Comparison, name: str, table: FieldTable, spec: Identity
         # junk and shared values were removed from the normalised column: honour that
         return [r if n is not None else None for r, n in zip(table.raw[name], values, strict=True)]
     if comparison.method == "name":
-        return [canonical_first_name(v) if v else None for v in values]
+        # nickname-mapped once per field for all the rules that compare it by name
+        mapped = table.name_columns.get(name)
+        if mapped is None:
+            mapped = [canonical_first_name(v) if v else None for v in values]
+            table.name_columns[name] = mapped
+        return mapped
     return values

@@ -35,6 +35,7 @@ class RuleMatcher:
         self._min_score = rule.min_score
         # evidence by its (comparison, score) pairs: a million merges share a few thousand tuples
         self._interned: dict[tuple[tuple[int, float], ...], tuple[FieldEvidence, ...]] = {}
+        self._needs: dict[int, tuple[int, ...] | None] = {}
 
     def eligible(self, size: int) -> list[int]:
         """Record indices that could satisfy the rule given which of their values are present."""
@@ -121,6 +122,57 @@ class RuleMatcher:
             return None
         return self._evidence(tuple(evidence))
 
+    def presence(self, signature: Signature) -> int:
+        """A bit per comparison whose own value the signature holds (for `may_fire`)."""
+        mask = 0
+        for position in range(len(self._steps)):
+            if signature[position] is not None:
+                mask |= 1 << position
+        return mask
+
+    def may_fire(self, left: Signature, right: Signature, both: int) -> bool:
+        """False when a weighted rule cannot fire for two signatures (their presence masks
+        ANDed in `both`); True means only that `score` must decide.
+
+        Exact because in `_score_weighted` a comparison with a side missing adds nothing and
+        no comparison adds more than its best weight: when the others at their best and this
+        one just below its top level stay under min_score, the top level is needed, and for a
+        top level at similarity 1.0 on a scorer that gives 1.0 only to equal values, that needs
+        equal values (directly or across the swapped field).
+        """
+        if both in self._needs:
+            need = self._needs[both]
+        else:
+            need = self._needs[both] = self._needs_equal(both)
+        if need is None:
+            return False
+        for position in need:
+            a, b = left[position], right[position]
+            if a == b:
+                continue
+            swap = self._steps[position].swap
+            if swap is None or (a != right[swap] and left[swap] != b):
+                return False
+        return True
+
+    def _needs_equal(self, both: int) -> tuple[int, ...] | None:
+        """None if the fields present on both sides cannot reach min_score; else the positions
+        whose values must be equal for it."""
+        steps = self._steps
+        present = [p for p in range(len(steps)) if both >> p & 1]
+        best = sum(steps[p].best_weight for p in present)
+        min_score = self._min_score or 0.0
+        if best < min_score:
+            return None
+        need = []
+        for position in present:
+            step = steps[position]
+            if step.below_top is None:
+                continue
+            if best - step.best_weight + step.below_top < min_score:
+                need.append(position)
+        return tuple(need)
+
     def _evidence(self, scores: tuple[tuple[int, float], ...]) -> tuple[FieldEvidence, ...]:
         """The (shared, immutable) evidence tuple for these comparison scores."""
         found = self._interned.get(scores)
@@ -150,6 +202,29 @@ class _Step(NamedTuple):
     levels: tuple[tuple[float, float], ...]
     weight: float
     penalty: float
+    # the most a weighted comparison adds without equal values, when its best needs them
+    below_top: float | None
+
+
+# Scorers giving similarity 1.0 to equal strings only (exact and normalized do too).
+_ONE_MEANS_EQUAL = frozenset({"jaro_winkler", "osa"})
+
+
+def _below_top(comparison: Comparison) -> float | None:
+    """The most `weight_for` gives a similarity under 1.0, when 1.0 needs equal values (else
+    None: no shortcut for this comparison)."""
+    equal_only = comparison.method in ("exact", "normalized", "name") or (
+        comparison.method == "fuzzy" and comparison.scorer in _ONE_MEANS_EQUAL
+    )
+    if not equal_only:
+        return None
+    if comparison.levels:
+        if comparison.levels[0].at < 1.0:
+            return None
+        return max([level.weight for level in comparison.levels[1:]] + [-comparison.penalty])
+    if comparison.min_score < 1.0:
+        return None
+    return -comparison.penalty
 
 
 def _step(comparison: Comparison, swap: int | None) -> _Step:
@@ -172,6 +247,7 @@ def _step(comparison: Comparison, swap: int | None) -> _Step:
         tuple((level.at, level.weight) for level in comparison.levels),
         comparison.weight,
         comparison.penalty,
+        _below_top(comparison),
     )
 
 

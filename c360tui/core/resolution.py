@@ -129,6 +129,7 @@ class _Linker:
         limit = rule.max_block_size or self.spec.max_block_size
         find = self.union_find.find
         signature_of = matcher.signatures()
+        weighted = rule.min_score is not None
         for key in rule.blocking:
             for block in build_blocks(self.table, key, eligible).values():
                 if len(block) < 2:
@@ -150,13 +151,20 @@ class _Linker:
                     if same is not None:
                         for index in members[1:]:
                             self._link(rule, members[0], index, same)
+                # weighted rules: pairs that cannot reach min_score are told apart cheaply
+                masks = [matcher.presence(s) for s in signatures] if weighted else []
                 for a, left_signature in enumerate(signatures):
                     left = groups[left_signature][0]
-                    for right_signature in signatures[a + 1 :]:
+                    for b in range(a + 1, len(signatures)):
+                        right_signature = signatures[b]
                         right = groups[right_signature][0]
                         if find(left) == find(right):
                             continue
                         self.stats.comparisons += 1
+                        if weighted and not matcher.may_fire(
+                            left_signature, right_signature, masks[a] & masks[b]
+                        ):
+                            continue
                         scores = matcher.score(left_signature, right_signature)
                         if scores is not None:
                             self._link(rule, left, right, scores)

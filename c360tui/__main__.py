@@ -1,5 +1,5 @@
 """Run the command line with `python -m c360tui`."""
 
-from c360tui.cli import main
+from c360tui.entry import main
 
 main()

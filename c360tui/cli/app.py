@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import sys
-
 import typer
 from rich.console import Console
-
-from c360tui.errors import C360Error
 
 app = typer.Typer(
     name="c360",
@@ -40,23 +35,9 @@ def _no_command(ctx: typer.Context) -> None:
 
 def main() -> None:
     """Entry point: run the app; a C360Error is one sentence and exit 1, never a traceback."""
-    try:
-        app()
-    except C360Error as error:
-        err_console.print(f"error: {error}", markup=False)
-        sys.exit(1)
-    except KeyboardInterrupt:
-        err_console.print("interrupted", markup=False)
-        sys.exit(130)
-    except Exception as error:  # the last boundary: a bug still gets one sentence, not a traceback
-        if os.environ.get("C360_DEBUG"):
-            raise
-        err_console.print(
-            f"internal error: {type(error).__name__}: {error} "
-            "(re-run with C360_DEBUG=1 for details)",
-            markup=False,
-        )
-        sys.exit(2)
+    from c360tui.entry import guarded
+
+    guarded(app)
 
 
 @app.command()

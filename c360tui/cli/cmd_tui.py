@@ -1,12 +1,13 @@
 """Commands that open the screens: `c360 demo`, `c360 support`, `c360 sdr`, `c360 csm`, and `c360`.
 
-Each builds the one C360App (store path, specs directory, telemetry writer, clock) and runs it.
+Each builds the one C360App (store path, specs directory, telemetry writer, clock) and runs it
+through `c360tui.tui.launch`, which the `c360` entry point also calls without typer for a plain
+`c360 support|sdr|csm` (keep the options of those three in step with `launch.quick_request`).
 Textual and the store are imported inside the commands, so `c360 --help` stays quick.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -14,7 +15,9 @@ from typing import Annotated
 import typer
 
 from c360tui.cli.app import app, err_console
-from c360tui.errors import C360Error
+from c360tui.tui.launch import launch, parse_clock
+
+__all__ = ["launch", "parse_clock"]
 
 DbOption = Annotated[
     Path | None, typer.Option("--db", help="The profile store (default: user data dir; C360_DB).")
@@ -35,62 +38,6 @@ AsOfOption = Annotated[
     str | None,
     typer.Option("--as-of", help="Judge freshness as of this ISO time instead of now."),
 ]
-
-
-def parse_clock(as_of: str | None) -> Callable[[], datetime]:
-    """The app clock: the real time, or a fixed ISO instant (timezone required) for replays."""
-    if as_of is None:
-        return lambda: datetime.now(UTC)
-    try:
-        moment = datetime.fromisoformat(as_of.replace("Z", "+00:00"))
-    except ValueError:
-        raise C360Error(
-            f"--as-of {as_of!r} is not an ISO time; write 2026-11-30T15:00:00Z."
-        ) from None
-    if moment.tzinfo is None:
-        raise C360Error(f"--as-of {as_of!r} has no time zone; add Z or an offset such as +01:00.")
-    return lambda: moment
-
-
-def launch(
-    start: str,
-    *,
-    db: Path | None = None,
-    telemetry: Path | None = None,
-    no_telemetry: bool = False,
-    specs: Path | None = None,
-    clock: Callable[[], datetime] | None = None,
-    require_store: bool = True,
-) -> None:
-    """Open the app on `start` (launcher, support, sdr or csm) and block until it quits."""
-    from c360tui.settings import Settings
-    from c360tui.tui.app import C360App
-
-    settings = Settings()
-    db_path = settings.db_path(db)
-    specs_dir = settings.specs_dir(specs)
-    if require_store and not db_path.exists():
-        raise C360Error(
-            f"There is no c360 database at {db_path}; run `c360 demo` or `c360 ingest` first."
-        )
-    telemetry_path = None if no_telemetry else settings.telemetry_path(telemetry)
-    recorder = None
-    if telemetry_path is not None:
-        from c360tui.telemetry.writer import TelemetryWriter
-
-        recorder = TelemetryWriter(telemetry_path)
-    try:
-        C360App(
-            db_path,
-            specs_dir,
-            recorder,
-            clock or (lambda: datetime.now(UTC)),
-            start=start,
-            telemetry_path=telemetry_path,
-        ).run()
-    finally:
-        if recorder is not None:
-            recorder.close()
 
 
 def demo_store(db: Path | None, specs: Path | None) -> Path:

@@ -91,17 +91,21 @@ def is_freemail(domain: str) -> bool:
     return domain in _FREEMAIL
 
 
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
+_DOMAIN_CHARS = re.compile(r"[a-z0-9.-]+")
+
+
 @lru_cache(maxsize=_CACHE)
 def normalize_domain(raw: str) -> str | None:
     """A web or email domain, casefolded without scheme, www., port or path; None if not one."""
     text = fold_text(raw).strip()
     if "@" in text:
         text = text.rsplit("@", 1)[1]
-    text = re.sub(r"^[a-z][a-z0-9+.-]*://", "", text)
+    text = _SCHEME.sub("", text)
     text = text.split("/", 1)[0].split("?", 1)[0].split(":", 1)[0].strip(".")
     if text.startswith("www."):
         text = text[4:]
-    if "." not in text or not re.fullmatch(r"[a-z0-9.-]+", text):
+    if "." not in text or not _DOMAIN_CHARS.fullmatch(text):
         return None
     return text
 
@@ -201,12 +205,19 @@ _LEGAL_SUFFIXES = frozenset(
 )  # fmt: skip
 
 
+_DOTTED = re.compile(r"\b((?:[a-z]\.){2,})")
+
+
+def _undot(match: re.Match[str]) -> str:
+    return match.group(1).replace(".", "")
+
+
 @lru_cache(maxsize=_CACHE)
 def normalize_company(raw: str) -> str:
     """A company name folded with legal suffixes stripped ("Acme, Inc." -> "acme")."""
     text = fold_text(raw).replace("&", " and ")
     # join dotted abbreviations ("g.m.b.h.", "s.a.") before punctuation splits them apart
-    text = re.sub(r"\b((?:[a-z]\.){2,})", lambda m: m.group(1).replace(".", ""), text)
+    text = _DOTTED.sub(_undot, text)
     tokens = _NON_ALNUM.sub(" ", _DROP.sub("", text)).split()
     # "Müller GmbH & Co. KG": strip suffixes and the "and" that joins them
     while len(tokens) > 1 and (tokens[-1] in _LEGAL_SUFFIXES or tokens[-1] == "and"):

@@ -17,18 +17,25 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from c360tui.tui.backend import Backend
-from c360tui.tui.commands import C360Commands
-from c360tui.tui.screens.help import HelpEntry, HelpScreen
-from c360tui.tui.screens.launcher import LauncherScreen
 from c360tui.tui.tracking import Tracker
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from c360tui.telemetry.writer import Recorder
+    from c360tui.tui.backend import Backend
+    from c360tui.tui.screens.help import HelpEntry
 
 # The view spec each role's screen shows.
 ROLE_VIEWS = {"support": "support_close_case", "sdr": "sdr_call_now", "csm": "csm_at_risk"}
 START_SCREENS = ("launcher", "support", "sdr", "csm")
+
+
+def _c360_commands() -> type[Provider]:
+    """The palette's provider, imported when the palette first opens (not on the way to paint)."""
+    from c360tui.tui.commands import C360Commands
+
+    return C360Commands
 
 
 class C360App(App[None]):
@@ -36,7 +43,7 @@ class C360App(App[None]):
 
     TITLE = "c360"
     CSS_PATH = "c360.tcss"
-    COMMANDS = App.COMMANDS | {C360Commands}
+    COMMANDS = App.COMMANDS | {_c360_commands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit c360"),
@@ -98,6 +105,8 @@ class C360App(App[None]):
 
     def get_default_screen(self) -> Screen[Any]:
         if self.start == "launcher":
+            from c360tui.tui.screens.launcher import LauncherScreen
+
             return LauncherScreen(self.locations())
         return self.make_role_screen(self.start)
 
@@ -143,6 +152,8 @@ class C360App(App[None]):
             self.pop_screen()
 
     def action_help(self) -> None:
+        from c360tui.tui.screens.help import HelpScreen
+
         screen = self.screen
         if isinstance(screen, HelpScreen):
             return

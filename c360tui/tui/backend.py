@@ -11,11 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal, Protocol
 
-from c360tui.core.customer import HeldMerge, MergeEvidence
-from c360tui.core.records import RecordKey
-
 if TYPE_CHECKING:
+    from c360tui.core.customer import HeldMerge, MergeEvidence
     from c360tui.core.decision_model import DecisionView
+    from c360tui.core.records import RecordKey
 
 QueueState = Literal["worked", "snoozed"]
 

@@ -10,11 +10,10 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from c360tui.core.records import RecordKey
-from c360tui.tui.backend import IdentityDetail, QueueSnapshot, SearchResult
-
 if TYPE_CHECKING:
     from c360tui.core.decision_model import DecisionView
+    from c360tui.core.records import RecordKey
+    from c360tui.tui.backend import IdentityDetail, QueueSnapshot, SearchResult
 
 
 class SearchFinished(Message):

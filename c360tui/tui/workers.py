@@ -7,16 +7,13 @@ into one `DataFailed` message in `on_worker_state_changed`, the only place they 
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.dom import DOMNode
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from c360tui.core.records import RecordKey
 from c360tui.errors import C360Error
-from c360tui.tui.backend import Backend, QueueState
 from c360tui.tui.messages import (
     ActionRecorded,
     DataFailed,
@@ -28,10 +25,14 @@ from c360tui.tui.messages import (
     SearchFinished,
     SplitRecorded,
 )
-from c360tui.tui.tracking import Tracker
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from c360tui.core.records import RecordKey
     from c360tui.tui.app import C360App
+    from c360tui.tui.backend import Backend, QueueState
+    from c360tui.tui.tracking import Tracker
 
 # A screenful of results: more would cost every keystroke and nobody reads row 40 mid-call.
 SEARCH_LIMIT = 25

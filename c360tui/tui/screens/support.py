@@ -1,12 +1,13 @@
 """Support lookup: search as you type, open the customer, act, and land on an empty search again.
 
 Focus starts in the search box; every keystroke runs a search in an exclusive worker; each result
-says why it matched; enter opens "Can I close this case without escalating?" for it.
+says why it matched; enter opens "Can I close this case without escalating?" for it (the
+CustomerScreen of customer.py, imported then: the decision widgets are not on the way to paint).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -16,17 +17,14 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
-from c360tui.tui.backend import SearchResult
-from c360tui.tui.messages import DataFailed, DecisionLoaded, SearchFinished
-from c360tui.tui.safe_text import clean, safe_text
-from c360tui.tui.screens.decision_host import DecisionHostScreen
-from c360tui.tui.widgets.decision_view import DecisionPanel
+from c360tui.tui.messages import SearchFinished
+from c360tui.tui.safe_text import safe_text
 from c360tui.tui.widgets.keys_footer import KeysFooter
 from c360tui.tui.workers import DataWorkers
 
 if TYPE_CHECKING:
-    from c360tui.core.decision_model import ActionView, DecisionView
     from c360tui.tui.app import C360App
+    from c360tui.tui.backend import SearchResult
 
 
 class SupportScreen(DataWorkers, Screen[object]):
@@ -179,6 +177,8 @@ class SupportScreen(DataWorkers, Screen[object]):
     def open_result(self, index: int) -> None:
         if not 0 <= index < len(self.results):
             return
+        from c360tui.tui.screens.customer import CustomerScreen
+
         customer_id = self.results[index].customer_id
         self.app.push_screen(
             CustomerScreen(self.view, customer_id, self.role), self._after_decision
@@ -198,46 +198,10 @@ class SupportScreen(DataWorkers, Screen[object]):
         return [("search: focus the search box", "/", self.action_focus_search)]
 
 
-class CustomerScreen(DecisionHostScreen):
-    """One customer's decision view, opened from the lookup; an action returns to the search."""
+def __getattr__(name: str) -> Any:
+    """`CustomerScreen` still imports from here; it loads on first use (not on the way to paint)."""
+    if name == "CustomerScreen":
+        from c360tui.tui.screens.customer import CustomerScreen
 
-    BINDING_GROUP_TITLE = "Customer"
-
-    def __init__(self, view: str, customer_id: str, role: str) -> None:
-        super().__init__(classes="customer-screen")
-        self.view = view
-        self.customer_id = customer_id
-        self.role = role
-
-    def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
-        yield DecisionPanel()
-        yield KeysFooter()
-
-    def on_mount(self) -> None:
-        self.title = "Support lookup"
-        self.sub_title = "Loading…"
-        self.load_decision(self.view, self.customer_id, self.clock())
-
-    @on(DecisionLoaded)
-    def _decision_loaded(self, event: DecisionLoaded) -> None:
-        self.show_decision(event.view, "search")
-        self.sub_title = clean(event.view.display_name, 48)
-        self.call_after_refresh(self._focus_first_signal)
-
-    def _focus_first_signal(self) -> None:
-        self.panel.when_built(self._focus_first_row)
-
-    def _focus_first_row(self) -> None:
-        rows = self.panel.signal_rows()
-        if rows and not isinstance(self.focused, type(rows[0])):
-            rows[0].focus()
-
-    @on(DataFailed)
-    def _failed(self, event: DataFailed) -> None:
-        if event.group == "decision":
-            self.dismiss(None)
-
-    def after_action(self, decision: DecisionView, action: ActionView) -> None:
-        self.notify(f"{clean(action.label, 40)}: done. Ready for the next call.", markup=False)
-        self.dismiss(action.id)
+        return CustomerScreen
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

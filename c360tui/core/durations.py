@@ -1,4 +1,5 @@
-"""Parse and format the short durations the specs use ("90s", "15m", "24h", "7d", "2w")."""
+"""Parse and format the short durations the specs use ("90s", "15m", "24h", "7d", "2w"), and say
+a value's age against its freshness budget the one way every screen and the replay show it."""
 
 from __future__ import annotations
 
@@ -32,3 +33,29 @@ def format_age(delta: timedelta) -> str:
     if seconds < 86400 * 7 * 10:
         return f"{seconds // 86400}d"
     return f"{seconds // (86400 * 7)}w"
+
+
+def is_duration(text: str) -> bool:
+    """Whether `text` is a duration parse_duration reads ("24h", "90d")."""
+    return _DURATION.match(text) is not None
+
+
+def age_against_budget(
+    age: timedelta | None,
+    budget: timedelta,
+    budget_words: str | None = None,
+    unknown: str = "age unknown",
+) -> str:
+    """Age against budget as a rep reads it: "2d / 24h", "? / 90d" (`unknown` when no age).
+
+    The budget is said in the spec's own words when they are known ("24h", not "1d"), else as
+    format_age says it: the live view and its replay print the same text from the same inputs.
+    """
+    said = budget_words or format_age(budget)
+    return f"{unknown if age is None else format_age(age)} / {said}"
+
+
+def budget_words(age_text: str) -> str | None:
+    """The budget of an age_against_budget text in its own words ("24h" of "2d / 24h"), or None."""
+    _, sep, words = age_text.rpartition(" / ")
+    return words if sep and is_duration(words) else None

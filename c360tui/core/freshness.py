@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from c360tui.core.decision_model import FreshnessState
-from c360tui.core.durations import format_age
+from c360tui.core.durations import age_against_budget, format_age
 
 AGEING_FRACTION = 0.75
 
@@ -30,10 +30,7 @@ class Freshness:
 
     def age_text(self, budget_text: str | None = None) -> str:
         """Age against budget the way a rep reads it: "5d / 7d", "no timestamp / 7d"."""
-        budget = budget_text or format_age(self.budget)
-        if self.age is None:
-            return f"{self.reason or 'age unknown'} / {budget}"
-        return f"{format_age(self.age)} / {budget}"
+        return age_against_budget(self.age, self.budget, budget_text, self.reason or "age unknown")
 
 
 def assess(observed_at: datetime | None, budget: timedelta, now: datetime) -> Freshness:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from c360tui.core.durations import is_duration
+
 # The shape of every identifier telemetry accepts: customer, signal, section, action, feed ids.
 ID_SHAPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/-]{0,127}")
 MAX_IDS = 200  # longest id list one event keeps (queues, search results); the count is kept whole
@@ -32,6 +34,17 @@ def ident(value: object, what: str) -> str:
 def opt_ident(value: object, what: str) -> str | None:
     """None, or `value` checked as an id."""
     return None if value is None else ident(value, what)
+
+
+def opt_duration(value: object, what: str) -> str | None:
+    """None, or `value` if it is a duration as the specs write them ("24h", "90d")."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not is_duration(value):
+        raise ValueError(
+            f"telemetry {what} must be a duration like 24h or 90d, not {describe(value)}"
+        )
+    return value
 
 
 def choice(value: object, allowed: frozenset[str], what: str) -> str:

@@ -26,6 +26,7 @@ from c360tui.telemetry.checks import (
     ident,
     ids,
     number,
+    opt_duration,
     opt_ident,
     set_field,
 )
@@ -99,6 +100,8 @@ class ShownSignal:
     age_seconds: float | None = None
     budget_seconds: float | None = None
     flagged: bool = False
+    # the budget in the spec's words as the view said it ("24h"); None in files written before
+    budget: str | None = None
 
     def __post_init__(self) -> None:
         ident(self.id, "signal id")
@@ -112,6 +115,7 @@ class ShownSignal:
         if self.budget_seconds is not None:
             set_field(self, "budget_seconds", number(self.budget_seconds, "budget_seconds"))
         flag(self.flagged, "flagged")
+        opt_duration(self.budget, "budget")
 
 
 @dataclass(frozen=True, slots=True)

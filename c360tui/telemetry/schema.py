@@ -67,7 +67,8 @@ EVENT_TYPES: dict[str, str] = {
     "session_end": "reason: quit | error | interrupted",
     "screen_opened": "screen id (launcher, support, sdr, csm, lead, help, identity...)",
     "view_opened": "customer_id, via, signals [{id, trust, freshness, rank, above_fold, section, "
-    "age_seconds, budget_seconds, flagged}], above_fold ids, recommended_action, agent_ready",
+    "age_seconds, budget_seconds, flagged, budget}], above_fold ids, recommended_action, "
+    "agent_ready",
     "section_expanded": "customer_id, section_id",
     "section_collapsed": "customer_id, section_id",
     "field_expanded": "customer_id, signal_id",

@@ -1,12 +1,14 @@
 """Events built from a DecisionView: what the screen showed, reduced to ids and trust states.
 
 Screens call these instead of copying fields by hand, so a display value (a name, an email, a
-phone number) has no path into telemetry: only ids, states, ages and ranks are read from the view.
+phone number) has no path into telemetry: only ids, states, ages, budgets and ranks are read from
+the view.
 """
 
 from __future__ import annotations
 
 from c360tui.core.decision_model import DecisionView, SignalView
+from c360tui.core.durations import budget_words
 from c360tui.telemetry.events import (
     ActionTaken,
     Context,
@@ -35,6 +37,7 @@ def _shown(signal: SignalView, section: str | None) -> ShownSignal:
         age_seconds=signal.age_seconds,
         budget_seconds=signal.budget_seconds,
         flagged=signal.flagged,
+        budget=budget_words(signal.age_text),
     )
 
 

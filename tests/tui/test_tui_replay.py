@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from c360tui.tui.lead_app import LeadApp
 from c360tui.tui.screens.replay import MAX_WAIT_S, Lines, ReplayScreen, delay_for
+from c360tui.tui.screens.replay_frames import age_text
 
 
 @pytest.fixture
@@ -140,3 +141,38 @@ async def test_leaving_the_replay_hands_its_session_back_to_the_garbage_collecto
         await settle(pilot)
         assert not isinstance(app.screen, ReplayScreen)
         assert gc.get_freeze_count() == 0
+
+
+def test_the_replay_says_each_budget_in_the_live_views_words() -> None:
+    """A support view: a sev-1 opened 2 days ago (budget "24h"), a plan 41 days old ("90d")."""
+    from dataclasses import replace
+    from datetime import UTC, datetime, timedelta
+
+    from c360tui.core.decision import build_decision_view
+    from c360tui.core.reconcile import reconcile
+    from c360tui.core.records import SourceRecord
+    from c360tui.specs_io import load_sources, load_views
+    from c360tui.telemetry.view_events import shown_signals
+    from c360tui.tui.widgets.decision_view import age_cell
+
+    now = datetime(2024, 6, 1, 15, 0, tzinfo=UTC)
+    specs = Path(__file__).resolve().parents[2] / "specs"
+    ago = [now - timedelta(days=d) for d in (3, 41, 2)]
+    crm = {"first_name": "Ada", "last_name": "Lovelace", "company": "Acme"}
+    plan = {"billing_account_id": "B1", "payment_status": "current", "plan": "enterprise"}
+    sev1 = {"ticket_id": "T1", "ticket_severity": "sev1", "ticket_status": "open"}
+    records = [
+        SourceRecord("crm", "crm_contacts", "C1", ago[0], crm),
+        SourceRecord("billing", "billing_accounts", "B1", ago[1], plan),
+        SourceRecord("support", "support_tickets", "T1", ago[2], sev1),
+    ]
+    customer = reconcile("cust-1", records, load_sources(specs))
+    live = build_decision_view(load_views(specs)["support_close_case"], customer, now)
+    recorded = {s.id: s for s in shown_signals(live)}
+    assert age_text(recorded["open_sev1"]) == "2d / 24h" and recorded["open_sev1"].budget == "24h"
+    assert age_text(recorded["tier"]) == "41d / 90d"
+    for signal in live.signals:  # every ranked row says what the rep saw, unknown ages too
+        assert age_text(recorded[signal.id]) == age_cell(signal)
+    # A file written before the words were recorded: the seconds, said as format_age says them.
+    assert age_text(replace(recorded["open_sev1"], budget=None)) == "2d / 1d"
+    assert age_text(replace(recorded["tier"], budget=None)) == "41d / 12w"

@@ -46,7 +46,9 @@ CTX = Context("s1", "rep", "rep-a", role="sdr", view="sdr_morning", spec_version
 
 def one_of_each() -> list[Event]:
     """A sample of every event type with every optional part filled."""
-    signal = ShownSignal("intent_score", "stale", "stale", 1, True, None, 90_000.0, 86_400.0)
+    signal = ShownSignal(
+        "intent_score", "stale", "stale", 1, True, None, 90_000.0, 86_400.0, budget="24h"
+    )
     detail = ShownSignal("first_name", "trusted", "fresh", 1, False, section="contact")
     return [
         SessionStart(CTX, app_version="0.1.0", columns=80, rows=24),
@@ -102,6 +104,7 @@ def test_text_that_is_not_an_id_is_refused_without_being_echoed(text: str) -> No
         lambda: FieldExpanded(CTX, customer_id="C-1", signal_id=text),
         lambda: QueuePresented(CTX, queue="q", customer_ids=("C-1", text)),
         lambda: Context("s1", "rep", text),
+        lambda: ShownSignal("email", "trusted", "fresh", 1, True, budget=text),
     ):
         with pytest.raises(ValueError) as refused:
             build()

@@ -13,7 +13,7 @@ from datetime import timedelta
 from textual.content import Content
 from textual.geometry import Size
 
-from c360tui.core.durations import format_age
+from c360tui.core.durations import age_against_budget, format_age
 from c360tui.metrics.replay import ShownView, Step, describe
 from c360tui.telemetry.events import ShownSignal
 from c360tui.tui.safe_text import join, safe_content
@@ -70,11 +70,17 @@ def short(step: Step) -> str:
     return step.type.replace("_", " ") + who
 
 
-def _age(signal: ShownSignal) -> str:
-    age = "?" if signal.age_seconds is None else format_age(timedelta(seconds=signal.age_seconds))
+def age_text(signal: ShownSignal) -> str:
+    """Age against budget as the live view said it ("2d / 24h"), from what was recorded.
+
+    The budget is in the spec's words the event recorded; an older event without them says the
+    seconds as the live view would (age_against_budget, the function both use).
+    """
+    age = None if signal.age_seconds is None else timedelta(seconds=signal.age_seconds)
     if signal.budget_seconds is None:
-        return age
-    return f"{age} / {format_age(timedelta(seconds=signal.budget_seconds))}"
+        return "?" if age is None else format_age(age)
+    budget = timedelta(seconds=signal.budget_seconds)
+    return age_against_budget(age, budget, signal.budget, unknown="?")
 
 
 def signal_line(signal: ShownSignal, view: ShownView, step: Step) -> Content:
@@ -90,7 +96,7 @@ def signal_line(signal: ShownSignal, view: ShownView, step: Step) -> Content:
         " ",
         Content.styled(f"{glyph} {signal.trust:<10}", style),
         " ",
-        Content(f"{signal.freshness:<7} {_age(signal):<9} "),
+        Content(f"{signal.freshness:<7} {age_text(signal):<9} "),
         Content.styled("flagged ", "bold $error") if flagged else Content(""),
     )
     if step.target == signal.id and step.type in DOING:

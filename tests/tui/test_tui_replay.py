@@ -12,7 +12,7 @@ from test_tui_lead import cells, text_of, write_fixture
 from textual.widgets import Static
 
 from c360tui.tui.lead_app import LeadApp
-from c360tui.tui.screens.replay import MAX_WAIT_S, Lines, ReplayScreen, delay_for
+from c360tui.tui.screens.replay import MAX_WAIT_S, Lines, ReplayScreen, delay_for, timeline_width
 from c360tui.tui.screens.replay_frames import age_text
 
 
@@ -176,3 +176,31 @@ def test_the_replay_says_each_budget_in_the_live_views_words() -> None:
     # A file written before the words were recorded: the seconds, said as format_age says them.
     assert age_text(replace(recorded["open_sev1"], budget=None)) == "2d / 1d"
     assert age_text(replace(recorded["tier"], budget=None)) == "41d / 12w"
+
+
+def test_a_wide_timeline_grows_to_its_rows_as_far_as_the_view_keeps_its_columns() -> None:
+    assert timeline_width(rows_width=45, view_keep=67, screen_width=120) == 47  # rows whole
+    assert timeline_width(rows_width=66, view_keep=61, screen_width=120) == 56  # view kept
+    assert timeline_width(rows_width=30, view_keep=61, screen_width=120) == 44  # never narrower
+    assert timeline_width(rows_width=66, view_keep=90, screen_width=120) == 44
+
+
+@pytest.mark.asyncio
+async def test_at_120_columns_the_timeline_rows_are_whole_and_at_80_it_stays_narrow(
+    telemetry: Path,
+) -> None:
+    for size, width in (((120, 40), 47), ((80, 24), 34)):
+        app = LeadApp([telemetry])
+        async with app.run_test(size=size) as pilot:
+            await open_sdr_replay(pilot)
+            assert app.screen.query_one("#replay-timeline").outer_size.width == width
+            if width > 44:
+                rows = on_screen(app, "#replay-steps").splitlines()
+                assert rows[8].endswith("● email C-1 ✗ overrode call")
+                assert rows[10].endswith("● call C-2 ✓ as recommended")
+                await pilot.resize_terminal(80, 24)  # narrowed, then widened again
+                await settle(pilot)
+                assert app.screen.query_one("#replay-timeline").outer_size.width == 34
+                await pilot.resize_terminal(120, 40)
+                await settle(pilot)
+                assert app.screen.query_one("#replay-timeline").outer_size.width == 47

@@ -34,7 +34,15 @@ from c360tui.tui.safe_text import join, safe_content
 from c360tui.tui.screens.replay_frames import Frame, Replay, build_replay, clock, gap
 from c360tui.tui.screens.replay_lines import Lines
 
-__all__ = ["MAX_WAIT_S", "SPEEDS", "Lines", "ReplayScreen", "build_replay", "delay_for"]
+__all__ = [
+    "MAX_WAIT_S",
+    "SPEEDS",
+    "Lines",
+    "ReplayScreen",
+    "build_replay",
+    "delay_for",
+    "timeline_width",
+]
 
 SPEEDS = (1, 4, 16)
 MAX_WAIT_S = 3.0  # an idle gap plays as at most this long (its real length is still shown)
@@ -43,6 +51,20 @@ MAX_WAIT_S = 3.0  # an idle gap plays as at most this long (its real length is s
 def delay_for(gap_ms: int, speed: int) -> float:
     """Seconds to wait before showing a step `gap_ms` after the previous one, at `speed`."""
     return min(max(gap_ms, 0) / 1000 / speed, MAX_WAIT_S)
+
+
+# On a wide screen the timeline grows to show its rows whole, as far as the recorded view beside
+# it keeps every column the rep saw (only the "◀ flag" marker of the step may be clipped); below
+# the -wide breakpoint, and never under it, the stylesheet's width holds.
+TIMELINE_LEAST = 44  # lead.tcss's #replay-timeline width
+TIMELINE_CHROME = 2  # the timeline's scrollbar and border
+PANE_CHROME = 3  # the recorded view's padding and scrollbar
+
+
+def timeline_width(rows_width: int, view_keep: int, screen_width: int) -> int:
+    """The timeline's width on a screen `screen_width` wide: rows whole, the view's columns kept."""
+    room = screen_width - view_keep - PANE_CHROME
+    return max(TIMELINE_LEAST, min(rows_width + TIMELINE_CHROME, room))
 
 
 class StepsLoaded(Message):
@@ -91,6 +113,7 @@ class ReplayScreen(ReadingScreen):
         self.summary = summary
         self.steps: list[Step] = []
         self.frames: list[Frame] = []
+        self._replay: Replay | None = None
         self._shown: Frame | None = None
         self.index = 0
         self.speed = 1
@@ -136,6 +159,8 @@ class ReplayScreen(ReadingScreen):
     def _loaded(self, message: StepsLoaded) -> None:
         replay = message.replay
         self.steps, self.frames, self._shown = replay.steps, replay.frames, None
+        self._replay = replay
+        self._fit_timeline()
         self.query_one("#replay-steps-head", Static).update(replay.header, layout=False)
         self.query_one("#replay-steps", Lines).set_lines(replay.rows)
         self.query_one("#replay-signals", Lines).set_lines((), replay.view_size)
@@ -143,6 +168,20 @@ class ReplayScreen(ReadingScreen):
         # The session stays loaded while the screen is up: keep it (and the app) out of full
         # collections, which rescan every object (100+ ms for a long session) mid-step.
         gc.freeze()
+
+    def on_resize(self) -> None:
+        # After Screen's own handler, which sets the breakpoint classes for the new size.
+        self.call_later(self._fit_timeline)
+
+    def _fit_timeline(self) -> None:
+        """Size the timeline for the loaded session: stylesheet width when narrow, else fitted."""
+        if self._replay is None:
+            return
+        width = None
+        if not self.has_class("-narrow"):
+            replay = self._replay
+            width = timeline_width(replay.rows_width, replay.view_keep, self.size.width)
+        self.query_one("#replay-timeline").styles.width = width
 
     def on_unmount(self) -> None:
         gc.unfreeze()  # the collector gets this screen's objects back once it is gone

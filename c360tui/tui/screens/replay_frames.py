@@ -26,6 +26,8 @@ TRUST = {
     "missing": ("∅", "$text-muted"),
     "unverified": ("?", "italic $warning"),
 }
+# The signal id column: as wide as the session's longest id, up to this many cells.
+NAME_WIDTH = 20
 # What the highlighted line says the rep just did.
 DOING = {
     "field_expanded": "◀ expand",
@@ -83,28 +85,33 @@ def age_text(signal: ShownSignal) -> str:
     return age_against_budget(age, budget, signal.budget, unknown="?")
 
 
-def signal_line(signal: ShownSignal, view: ShownView, step: Step) -> Content:
-    """One recorded signal: open mark, rank, id, trust glyph+word, freshness, age/budget, flag."""
+def signal_line(
+    signal: ShownSignal, view: ShownView, step: Step | None, name_width: int = NAME_WIDTH
+) -> Content:
+    """One recorded signal: open mark, rank, id, trust glyph+word, freshness, age/budget, flag.
+
+    The line of the signal `step` is about is reversed and says what the rep did to it.
+    """
     glyph, style = TRUST[signal.trust]
     open_mark = "▾" if signal.id in view.expanded else " "
     flagged = signal.id in view.flagged
-    name = safe_content(signal.id, 20)
+    name = safe_content(signal.id, name_width)
     line = join(
         Content(f"{open_mark}{signal.rank:>2}"),
         Content.styled("⚑", "bold $error") if flagged else " ",
-        name.pad_right(max(0, 20 - name.cell_length)),
+        name.pad_right(max(0, name_width - name.cell_length)),
         " ",
         Content.styled(f"{glyph} {signal.trust:<10}", style),
         " ",
         Content(f"{signal.freshness:<7} {age_text(signal):<9} "),
         Content.styled("flagged ", "bold $error") if flagged else Content(""),
     )
-    if step.target == signal.id and step.type in DOING:
+    if step is not None and step.target == signal.id and step.type in DOING:
         return join(line, " ", Content.styled(DOING[step.type], "bold")).stylize("reverse")
     return line
 
 
-def view_lines(view: ShownView, step: Step) -> list[Content]:
+def view_lines(view: ShownView, step: Step | None, name_width: int = NAME_WIDTH) -> list[Content]:
     """The recorded view: ranked signals, the fold, then each section open or closed."""
     lines: list[Content] = []
     ranked = [s for s in view.signals if s.section is None]
@@ -113,7 +120,7 @@ def view_lines(view: ShownView, step: Step) -> list[Content]:
         if not signal.above_fold and not below:
             below = True
             lines.append(Content.styled("   ── below the fold ──", "$text-muted"))
-        lines.append(signal_line(signal, view, step))
+        lines.append(signal_line(signal, view, step, name_width))
     sections: dict[str, list[ShownSignal]] = {}
     for signal in view.signals:
         if signal.section is not None:
@@ -125,11 +132,11 @@ def view_lines(view: ShownView, step: Step) -> list[Content]:
             safe_content(section, 30),
             Content.styled(f"  {len(members)} signal(s)", "$text-muted"),
         )
-        if step.target == section and step.type in DOING:
+        if step is not None and step.target == section and step.type in DOING:
             head = join(head, " ", Content.styled(DOING[step.type], "bold")).stylize("reverse")
         lines.append(head)
         if is_open:
-            lines += [join("  ", signal_line(s, view, step)) for s in members]
+            lines += [join("  ", signal_line(s, view, step, name_width)) for s in members]
     return lines
 
 
@@ -182,6 +189,8 @@ class Replay:
     rows: list[Content]
     frames: list[Frame]
     view_size: Size
+    rows_width: int = 0  # the widest timeline row, in cells
+    view_keep: int = 0  # the widest view line without the "◀ what the rep did" marker
 
 
 class _Interner:
@@ -207,6 +216,9 @@ def build_replay(steps: list[Step]) -> Replay:
     at_w = max(map(len, ats), default=2)
     gap_w = max(map(len, gaps), default=3)
     header = Content.styled(f" {'at':<{at_w}}  {'gap':<{gap_w}}  event", "bold")
+    views = {id(step.view): step.view for step in steps if step.view is not None}.values()
+    names = [len(s.id) for view in views for s in view.signals]
+    name_width = min(NAME_WIDTH, max(names, default=NAME_WIDTH))
     rows, frames = [], []
     for step, at, since in zip(steps, ats, gaps, strict=True):
         style = "bold" if step.type in ("action_taken", "view_opened") else ""
@@ -218,9 +230,15 @@ def build_replay(steps: list[Step]) -> Replay:
                 safe_content(short(step), 60, style=style),
             )
         )
-        lines = same.lines(view_lines(step.view, step) if step.view is not None else [])
+        shown = view_lines(step.view, step, name_width) if step.view is not None else []
+        lines = same.lines(shown)
         customer = same.content(customer_line(step.view))
         frames.append(Frame(customer, lines, same.content(event_line(step))))
     width = max((line.cell_length for f in frames for line in f.lines), default=0)
     height = max((len(f.lines) for f in frames), default=0)
-    return Replay(steps, header, rows, frames, Size(width, height))
+    rows_width = max((row.cell_length for row in rows), default=0)
+    keep = max(
+        (line.cell_length for view in views for line in view_lines(view, None, name_width)),
+        default=0,
+    )
+    return Replay(steps, header, rows, frames, Size(width, height), rows_width, keep)

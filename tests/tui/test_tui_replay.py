@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from c360tui.tui.lead_app import LeadApp
 from c360tui.tui.screens.replay import MAX_WAIT_S, Lines, ReplayScreen, delay_for, timeline_width
-from c360tui.tui.screens.replay_frames import age_text
+from c360tui.tui.screens.replay_frames import age_text, clock
 
 
 @pytest.fixture
@@ -25,6 +25,16 @@ def test_playback_waits_the_gap_divided_by_the_speed_and_caps_idle_time() -> Non
     assert delay_for(1500, 1) == 1.5
     assert delay_for(1600, 16) == 0.1
     assert delay_for(600_000, 4) == MAX_WAIT_S
+
+
+def test_the_clock_rounds_before_it_carries_into_minutes_and_hours() -> None:
+    assert [clock(ms) for ms in (3500, 59_960, 28 * 60_000 + 59_960, 3_723_000, 3_599_960)] == [
+        "0:03.5",
+        "1:00.0",
+        "29:00.0",
+        "1:02:03.0",
+        "1:00:00.0",
+    ]
 
 
 def on_screen(app: Any, widget_id: str) -> str:

@@ -41,8 +41,9 @@ DOING = {
 
 def clock(ms: int) -> str:
     """Time since the session started: 0:03.5, 12:40.0, 1:02:03.0."""
-    minutes, seconds = divmod(ms / 1000, 60)
-    hours, minutes = divmod(int(minutes), 60)
+    minutes, tenths = divmod(round(ms / 100), 600)  # rounded first: 59.96 s is 1:00.0, not 0:60.0
+    hours, minutes = divmod(minutes, 60)
+    seconds = tenths / 10
     return f"{hours}:{minutes:02d}:{seconds:04.1f}" if hours else f"{minutes}:{seconds:04.1f}"
 
 

@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Header, Input, Static
 from c360tui.tui.messages import SearchFinished
 from c360tui.tui.safe_text import safe_text
 from c360tui.tui.widgets.keys_footer import KeysFooter
+from c360tui.tui.widgets.results_table import ResultsTable
 from c360tui.tui.workers import DataWorkers
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ class SupportScreen(DataWorkers, Screen[object]):
         yield Static(
             Content("Type to search. Enter opens the highlighted customer."), id="search-status"
         )
-        table: DataTable[object] = DataTable(cursor_type="row", id="results", zebra_stripes=True)
+        table = ResultsTable(cursor_type="row", id="results", zebra_stripes=True)
         # Columns for the terminal's width now, so the first frame already has the table header.
         self._size_columns(table, self.app.size.width)
         yield table
@@ -87,7 +88,7 @@ class SupportScreen(DataWorkers, Screen[object]):
         if self._size_columns(table, event.size.width):
             self._fill(self.results)
 
-    def _size_columns(self, table: DataTable[object], width: int) -> bool:
+    def _size_columns(self, table: DataTable[Any], width: int) -> bool:
         """Size the columns to the screen (measured columns would cost every keystroke).
 
         Returns whether the columns changed (the rows then need filling again).

@@ -52,7 +52,8 @@ def test_lead_filtered(snap_compare: Snap, app: LeadApp, size: tuple[int, int]) 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_lead_sessions(snap_compare: Snap, app: LeadApp, size: tuple[int, int]) -> None:
-    """Six sessions newest first: rep, role, start, length, customers, actions, overrides."""
+    """Six sessions newest first: rep, role, start, length, customers, actions, overrides, and
+    the start of each session id (U2, S2, ...) for `c360 replay ID`."""
     assert snap_compare(app, terminal_size=size, run_before=keys("s"))
 
 

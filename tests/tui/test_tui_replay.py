@@ -63,8 +63,8 @@ async def test_sessions_list_rep_role_start_length_customers_actions_overrides(
         await pilot.press("s")
         await settle(pilot)
         rows = cells(app, "#sessions-table")
-        assert rows[0] == ["rep-b", "support", "2026-11-04 11:00", "9.0 s", "1", "1", "1"]
-        assert rows[1] == ["rep-a", "sdr", "2026-11-04 09:00", "24.9 s", "3", "2", "1"]
+        assert rows[0] == ["rep-b", "support", "2026-11-04 11:00", "9.0 s", "1", "1", "1", "U2"]
+        assert rows[1] == ["rep-a", "sdr", "2026-11-04 09:00", "24.9 s", "3", "2", "1", "S2"]
 
 
 @pytest.mark.asyncio
@@ -160,7 +160,7 @@ def test_the_replay_says_each_budget_in_the_live_views_words() -> None:
 
     from c360tui.core.decision import build_decision_view
     from c360tui.core.reconcile import reconcile
-    from c360tui.core.records import SourceRecord
+    from c360tui.core.records import AttrValue, SourceRecord
     from c360tui.specs_io import load_sources, load_views
     from c360tui.telemetry.view_events import shown_signals
     from c360tui.tui.widgets.decision_view import age_cell
@@ -168,9 +168,17 @@ def test_the_replay_says_each_budget_in_the_live_views_words() -> None:
     now = datetime(2024, 6, 1, 15, 0, tzinfo=UTC)
     specs = Path(__file__).resolve().parents[2] / "specs"
     ago = [now - timedelta(days=d) for d in (3, 41, 2)]
-    crm = {"first_name": "Ada", "last_name": "Lovelace", "company": "Acme"}
-    plan = {"billing_account_id": "B1", "payment_status": "current", "plan": "enterprise"}
-    sev1 = {"ticket_id": "T1", "ticket_severity": "sev1", "ticket_status": "open"}
+    crm: dict[str, AttrValue] = {"first_name": "Ada", "last_name": "Lovelace", "company": "Acme"}
+    plan: dict[str, AttrValue] = {
+        "billing_account_id": "B1",
+        "payment_status": "current",
+        "plan": "enterprise",
+    }
+    sev1: dict[str, AttrValue] = {
+        "ticket_id": "T1",
+        "ticket_severity": "sev1",
+        "ticket_status": "open",
+    }
     records = [
         SourceRecord("crm", "crm_contacts", "C1", ago[0], crm),
         SourceRecord("billing", "billing_accounts", "B1", ago[1], plan),

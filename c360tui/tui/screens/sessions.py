@@ -21,6 +21,9 @@ from c360tui.tui.safe_text import safe_content, safe_text
 from c360tui.tui.screens.replay import ReadingScreen, ReplayScreen
 from c360tui.tui.screens.replay_frames import gap
 
+# The Session column shows this much of each id: enough for `c360 replay ID` to find it.
+ID_SHOWN = 8
+
 if TYPE_CHECKING:
     from c360tui.tui.screens.lead_model import Scope
 
@@ -56,7 +59,9 @@ class SessionsScreen(ReadingScreen):
         self.title = "c360 · team lead"
         self.sub_title = "sessions"
         table = self.query_one("#sessions-table", DataTable)
-        table.add_columns("Rep", "Role", "Start (UTC)", "Length", "Custs", "Acts", "Overr.")
+        table.add_columns(
+            "Rep", "Role", "Start (UTC)", "Length", "Custs", "Acts", "Overr.", "Session"
+        )
         table.focus()
         self.load_sessions(self.paths, self.scope)
 
@@ -98,6 +103,7 @@ class SessionsScreen(ReadingScreen):
                 Text(f"{s.customers:,}", justify="right"),
                 Text(f"{s.actions:,}", justify="right"),
                 Text(f"{s.overrides:,}", justify="right", style="bold" if s.overrides else ""),
+                safe_text(s.session_id[:ID_SHOWN], style="dim"),
                 key=s.session_id,
             )
         scope = ""

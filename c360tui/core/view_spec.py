@@ -195,6 +195,12 @@ class ViewSpec(_Strict):
                 seen.setdefault(condition.signal)
         return list(seen)
 
+    def quoted_signals(self) -> list[str]:
+        """Signal ids the recommendation's reasons quote ("renewal {renewal}"), in order."""
+        rec = self.recommendation
+        texts = [rule.reason for rule in rec.rules] + [rec.default_reason]
+        return list(dict.fromkeys(m.group(1) for t in texts for m in PLACEHOLDER.finditer(t)))
+
 
 @dataclass(frozen=True, slots=True)
 class SpecIssue:

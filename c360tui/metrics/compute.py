@@ -21,6 +21,10 @@ UNTRUSTED = ("stale", "conflicted", "missing", "unverified")
 TRUST_ORDER = ("trusted", *UNTRUSTED)
 
 
+# The section id the screens give the ranked signals below the fold ("More signals").
+MORE_SIGNALS = "more-signals"
+
+
 def percentile(histogram: Mapping[int, int], p: float) -> int | None:
     """Nearest-rank percentile: the value at rank ceil(p/100 * n) in sorted order (None: empty)."""
     return percentiles(histogram, (p,))[0]
@@ -272,7 +276,11 @@ def overrides_by_trust(tally: Tally) -> tuple[OverrideRate, ...]:
 
 
 def field_attention(tally: Tally) -> tuple[FieldAttention, ...]:
-    """Per view and field: shown, above the fold, expanded, why, flagged, section opens."""
+    """Per view and field: shown, above the fold, expanded, why, flagged, section opens.
+
+    A ranked signal shown below the fold is in the screens' "More signals" section: its opens
+    are that section's.
+    """
     shown: Counter[tuple[str, str]] = Counter()
     above: Counter[tuple[str, str]] = Counter()
     section_of: dict[tuple[str, str], str] = {}
@@ -281,6 +289,10 @@ def field_attention(tally: Tally) -> tuple[FieldAttention, ...]:
         above[(view, name)] += n if above_fold else 0
         if section:
             section_of[(view, name)] = section
+    opened_with = dict(section_of)
+    for view, name, section, above_fold in tally.shown:
+        if not section and not above_fold:
+            opened_with.setdefault((view, name), MORE_SIGNALS)
     fields = set(shown) | {(view, name) for view, name, _ in tally.touches}
     rows = []
     for view, name in sorted(fields):
@@ -295,7 +307,7 @@ def field_attention(tally: Tally) -> tuple[FieldAttention, ...]:
                 tally.touches[(view, name, "expanded")],
                 tally.touches[(view, name, "why")],
                 tally.touches[(view, name, "flagged")],
-                tally.sections[(view, section)] if section else 0,
+                tally.sections[(view, opened)] if (opened := opened_with.get((view, name))) else 0,
             )
         )
     return tuple(rows)

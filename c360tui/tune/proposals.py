@@ -2,7 +2,8 @@
 
 - **demote**: a ranked signal above the fold, shown at least `min_shown` times and never expanded,
   asked why about or flagged, moves just below the fold. Signals the recommendation rules read
-  are kept: they decide the case whether or not anyone clicks them.
+  or its reasons quote are kept: they decide the case, and the headline names them, whether or
+  not anyone clicks them.
 - **promote**: the signals below the fold people open most (expanded or asked why about, at
   least `min_opens` times and in at least 10% of the views that showed them; ranked ones or
   detail-section fields) take the freed places; a detail
@@ -77,11 +78,11 @@ def plan_view(
     attention = {a.field: a for a in metrics.field_attention if a.view == spec.name}
     ranked = [s.id for s in spec.signals]
     plan = ViewPlan(spec.name, list(ranked), spec.above_fold)
-    rule_signals = set(spec.rule_signals())
+    kept = set(spec.rule_signals()) | set(spec.quoted_signals())
     demote = [
         s
         for s in ranked[: spec.above_fold]
-        if s not in rule_signals
+        if s not in kept
         and (a := attention.get(s)) is not None
         and a.above_fold >= min_shown
         and a.touched == 0

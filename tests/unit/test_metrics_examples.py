@@ -123,7 +123,8 @@ def attention_script() -> SessionScript:
     script = SessionScript("S1", "sdr", "sdr_call_now", signals=shown)
     script.view(0.0, "C-1").why(2.0, "C-1", "intent").section(4.0, "C-1", "contact")
     script.flag(5.0, "C-1", "phone", "billing")
-    script.view(10.0, "C-2").expand(12.0, "C-2", "web_visits")
+    script.view(10.0, "C-2").section(11.0, "C-2", "more-signals")
+    script.expand(12.0, "C-2", "web_visits")
     script.view(20.0, "C-3").end(30.0)
     return script
 
@@ -139,7 +140,7 @@ def test_field_attention_counts_shown_expanded_why_flagged_and_lists_never_touch
         "email": (3, 0, 0, 0, 0, 1),
         "intent": (3, 3, 0, 1, 0, 0),
         "phone": (3, 0, 0, 0, 1, 1),
-        "web_visits": (3, 0, 1, 0, 0, 0),
+        "web_visits": (3, 0, 1, 0, 0, 1),
     }
     for name, (shown, above, expanded, why, flagged, opens) in rows.items():
         assert f"| {name} | {shown} | {above} | {expanded} | {why} | {flagged} | {opens} |" in DOC

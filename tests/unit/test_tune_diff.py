@@ -87,6 +87,17 @@ def test_signals_the_recommendation_rules_read_are_never_demoted(specs: Path) ->
     assert demoted == {"last_touch"}
 
 
+def test_signals_the_recommendation_quotes_are_never_demoted(specs: Path) -> None:
+    spec = load_views(specs)["csm_at_risk"]
+    script = SessionScript("S1", "csm", "csm_at_risk", signals=shown(spec))
+    for n in range(25):
+        script.view(10.0 * n, f"C-{n}").act(10.0 * n + 2, f"C-{n}", "save_play")
+    plan = plan_changes(metrics(script.recorded), specs)
+    # Nobody touched any of the five, but the rules read four and "risk {risk}, renewal
+    # {renewal}" quotes the fifth: the headline would name a signal the rep cannot see.
+    assert [p for p in plan.proposals if p.view == "csm_at_risk"] == []
+
+
 def test_the_diff_moves_whole_blocks_bumps_the_version_and_keeps_every_comment(
     specs: Path,
 ) -> None:

@@ -180,6 +180,9 @@ class QueueScreen(DecisionHostScreen):
             return
         current = queue.highlighted if queue.highlighted is not None else 0
         queue.highlighted = max(0, min(len(self.items) - 1, current + step))
+        # Show the customer now, not when OptionHighlighted arrives: the list's highlight would
+        # be painted in a frame of its own first, and the decision a frame later.
+        self._load_highlighted()
 
     def action_focus_queue(self) -> None:
         self.query_one("#queue", OptionList).focus()

@@ -6,7 +6,7 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, get_args
 
 import typer
 from rich.console import Console
@@ -149,6 +149,7 @@ def report_command(
     Several files combine into one report. Definitions: docs/telemetry.md, "Metrics".
     Files are opened read-only; apps writing them are never blocked.
     """
+    from c360tui.core.view_spec import Role
     from c360tui.metrics.compute import from_tally
     from c360tui.metrics.export import CSV_ENCODING, tables, to_csv, to_json
     from c360tui.metrics.loader import load_tally
@@ -156,6 +157,10 @@ def report_command(
 
     if as_json and as_csv:
         raise C360Error("Choose one of --json and --csv, not both.")
+    roles = get_args(Role)
+    if role is not None and role not in roles:
+        shown = printable(role, 20)
+        raise C360Error(f"--role {shown!r} is not a role; choose one of {', '.join(roles)}.")
     paths = telemetry_paths(telemetry)
     day = parse_since(since)
     metrics = from_tally(load_tally(paths, since=day, only=Filter(role=role)))

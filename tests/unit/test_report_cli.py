@@ -349,3 +349,11 @@ def test_reading_does_not_block_a_writer_appending_to_the_same_file(telemetry: P
         assert writer.committed == 1 and writer.error is None
     with open_reader(telemetry) as reader:
         assert any(r.ctx.session_id == "S9" for r in reader.events())
+
+
+def test_an_unknown_role_is_one_sentence_and_exit_1(
+    telemetry: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, err = run_main(["report", "--role", "sales", "--telemetry", str(telemetry)], capsys)
+    assert code == 1
+    assert err.strip() == "error: --role 'sales' is not a role; choose one of support, sdr, csm."

@@ -42,6 +42,9 @@ _PHASES = {
 }
 
 
+_SIDECARS = ("-wal", "-shm", "-journal")  # SQLite's files beside a database
+
+
 def printable(text: str, limit: int | None = None) -> str:
     """Customer text made safe for a terminal: control, format and bidi characters escaped."""
     if limit is not None and len(text) > limit:
@@ -179,15 +182,22 @@ def ingest_command(
         transient=True,
         disable=not console.is_terminal,
     )
-    with open_store(db_path, region=source_spec.default_region) as store, progress:
-        summary = ingest(
-            list(paths or []),
-            store,
-            now=datetime.now(UTC),
-            sources=source_spec,
-            identity=identity,
-            progress=_Bar(progress),
-        )
+    created = not db_path.exists()
+    try:
+        with open_store(db_path, region=source_spec.default_region) as store, progress:
+            summary = ingest(
+                list(paths or []),
+                store,
+                now=datetime.now(UTC),
+                sources=source_spec,
+                identity=identity,
+                progress=_Bar(progress),
+            )
+    except BaseException:
+        if created:  # a refused or interrupted first ingest leaves no store behind
+            for leftover in (db_path, *(db_path.with_name(db_path.name + s) for s in _SIDECARS)):
+                leftover.unlink(missing_ok=True)
+        raise
     out = Console(highlight=False)
     for part in _summary_tables(summary, db_path):
         out.print(part)

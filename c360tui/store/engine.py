@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from c360tui.errors import C360Error
+from c360tui.telemetry.schema import FILE_KIND as TELEMETRY_FILE_KIND
 
 SCHEMA_VERSION = 2
 
@@ -84,6 +85,11 @@ def _check_or_create(conn: sqlite3.Connection, path: Path) -> None:
     if "meta" not in names:
         raise C360Error(
             f"{path} is a SQLite database but not a c360 store; pass --db a new file instead."
+        )
+    kind = conn.execute("SELECT value FROM meta WHERE key = 'kind'").fetchone()
+    if kind is not None and kind[0] == TELEMETRY_FILE_KIND:
+        raise C360Error(
+            f"{path} is a c360 telemetry file, not a store; pass --db the store (c360.db)."
         )
     row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     found = row[0] if row else "unknown"

@@ -76,9 +76,16 @@ def test_wrong_delimiter_is_one_sentence_exit_1_and_nothing_written(
     line = " ".join(result.stderr.split())  # the console may wrap one long sentence
     assert line.startswith("error: ") and line.count(". ") == 0
     assert "crm_contacts.csv" in line and "'contact_id'" in line
-    if db.exists():
-        with open_store(db, create=False) as store:
-            assert store.count("source_record") == 0 and store.count("quarantine") == 0
+    assert not db.exists(), "a refused first ingest leaves no empty store behind"
+
+
+def test_a_refused_ingest_leaves_an_existing_store_as_it_was(exports: Path, tmp_path: Path) -> None:
+    db = tmp_path / "c360.db"
+    assert c360("ingest", str(exports), "--db", str(db), cwd=tmp_path).returncode == 0
+    (exports / "crm_contacts.csv").write_text(CONTACTS.replace(",", ";"))
+    assert c360("ingest", str(exports), "--db", str(db), cwd=tmp_path).returncode == 1
+    with open_store(db, create=False) as store:
+        assert store.count("source_record") == 2 and store.count("quarantine") == 1
 
 
 def test_missing_path_is_one_sentence_exit_1(tmp_path: Path) -> None:

@@ -149,6 +149,19 @@ def test_other_sqlite_database_is_refused(tmp_path: Path) -> None:
         open_store(path)
 
 
+def test_a_telemetry_file_is_named_for_what_it_is(tmp_path: Path) -> None:
+    from c360tui.telemetry.schema import FILE_KIND
+
+    path = tmp_path / "telemetry.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+        conn.executemany(
+            "INSERT INTO meta VALUES (?, ?)", [("kind", FILE_KIND), ("schema_version", "1")]
+        )
+    with pytest.raises(C360Error, match="is a c360 telemetry file, not a store; pass --db"):
+        open_store(path)
+
+
 def record(rid: str, email: str, at: datetime | None = T1) -> SourceRecord:
     return SourceRecord("crm", "crm_contacts", rid, at, {"email": email, "arr": 10.5, "dnc": True})
 

@@ -100,14 +100,13 @@ def demo_command(
     path = demo_store(db, specs)
     if telemetry is None and not no_telemetry:
         telemetry = demo_telemetry()
-    clock = parse_clock(as_of or DEFAULT_AS_OF)
     launch(
         "launcher",
         db=path,
         telemetry=telemetry,
         no_telemetry=no_telemetry,
         specs=specs,
-        clock=clock,
+        as_of=as_of or DEFAULT_AS_OF,
     )
 
 
@@ -129,7 +128,7 @@ def support_command(
         telemetry=telemetry,
         no_telemetry=no_telemetry,
         specs=specs,
-        clock=parse_clock(as_of),
+        as_of=as_of,
     )
 
 
@@ -151,7 +150,7 @@ def sdr_command(
         telemetry=telemetry,
         no_telemetry=no_telemetry,
         specs=specs,
-        clock=parse_clock(as_of),
+        as_of=as_of,
     )
 
 
@@ -173,5 +172,5 @@ def csm_command(
         telemetry=telemetry,
         no_telemetry=no_telemetry,
         specs=specs,
-        clock=parse_clock(as_of),
+        as_of=as_of,
     )

@@ -76,7 +76,7 @@ def run_request(request: LaunchRequest) -> None:
         telemetry=request.paths.get("telemetry"),
         no_telemetry=request.no_telemetry,
         specs=request.paths.get("specs"),
-        clock=parse_clock(request.as_of),
+        as_of=request.as_of,
         require_store=request.start != "launcher",
     )
 
@@ -103,35 +103,67 @@ def launch(
     telemetry: Path | None = None,
     no_telemetry: bool = False,
     specs: Path | None = None,
-    clock: Callable[[], datetime] | None = None,
+    as_of: str | None = None,
     require_store: bool = True,
 ) -> None:
-    """Open the app on `start` (launcher, support, sdr or csm) and block until it quits."""
-    from c360tui.settings import Settings
-    from c360tui.tui.app import C360App
+    """Open the app on `start` (launcher, support, sdr or csm) and block until it quits.
+
+    Freshness is judged as of `as_of`, else now. Before the user has a store of their own, the
+    demo's is opened with its telemetry and judged as of the sample's date (and said so), so
+    `c360 demo` then `c360 support` shows the sample rather than an error.
+    """
+    from c360tui.settings import Settings, demo_dir
 
     settings = Settings()
     db_path = settings.db_path(db)
+    if db is None and settings.db is None and not db_path.exists():
+        demo_db = demo_dir() / "c360.db"
+        if demo_db.is_file():
+            as_of = as_of or _sample_as_of()
+            _say(f"No store of your own at {db_path} yet: opening the demo's, as of {as_of}.")
+            db_path = demo_db
+            if telemetry is None and settings.telemetry is None:
+                telemetry = demo_dir() / "telemetry.db"
+    clock = parse_clock(as_of)
+    if require_store:
+        from c360tui.store.engine import connect
+
+        connect(db_path, create=False).close()  # a missing or foreign file: one sentence, now
     specs_dir = settings.specs_dir(specs)
-    if require_store and not db_path.exists():
-        raise C360Error(
-            f"There is no c360 database at {db_path}; run `c360 demo` or `c360 ingest` first."
-        )
     telemetry_path = None if no_telemetry else settings.telemetry_path(telemetry)
     recorder = None
     if telemetry_path is not None:
         from c360tui.telemetry.writer import TelemetryWriter
 
         recorder = TelemetryWriter(telemetry_path)
+    from c360tui.tui.app import C360App
+
     try:
         C360App(
             db_path,
             specs_dir,
             recorder,
-            clock or (lambda: datetime.now(UTC)),
+            clock,
             start=start,
             telemetry_path=telemetry_path,
         ).run()
     finally:
         if recorder is not None:
             recorder.close()
+
+
+def _sample_as_of() -> str:
+    """The as-of time the bundled sample data was made for (its manifest says)."""
+    import json
+
+    from c360tui.settings import sample_data_dir
+
+    manifest = json.loads((sample_data_dir() / "manifest.json").read_text(encoding="utf-8"))
+    return str(manifest["as_of"])
+
+
+def _say(message: str) -> None:
+    """One line on stderr before the screen opens (it is there again when the app quits)."""
+    import sys
+
+    print(message, file=sys.stderr)

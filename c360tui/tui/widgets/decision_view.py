@@ -9,6 +9,7 @@ budget), then collapsed sections. Bottom: the action bar, recommended action mar
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on
@@ -89,6 +90,9 @@ class DecisionPanel(Widget):
         self._rebuild_pending = False
         self._stale_sections: set[str] = set()
         self._when_built: list[Callable[[], object]] = []
+        # The widgets an in-place update touches, kept as compose makes them (no DOM queries).
+        self._parts: _Parts | None = None
+        self._body_parts: _BodyParts | None = None
 
     def on_mount(self) -> None:
         self._tree_shape = _shape(self.decision) if self.decision is not None else None
@@ -97,38 +101,50 @@ class DecisionPanel(Widget):
     def compose(self) -> ComposeResult:
         decision = self.decision
         if decision is None:
+            self._parts = self._body_parts = None
             yield Static(Content("No customer selected."), classes="empty")
             return
+        who = Static(_who(decision), classes="customer")
+        recommendation = Static(_recommendation(decision), classes="recommendation")
         yield Static(Content(decision.decision), classes="decision-sentence")
-        yield Static(_who(decision), classes="customer")
-        yield Static(_recommendation(decision), classes="recommendation")
-        with VerticalScroll(classes="decision-body"):
+        yield who
+        yield recommendation
+        with VerticalScroll(classes="decision-body") as body:
             yield from self._body(decision)
+        buttons = [ActionButton(action) for action in decision.actions]
         with Horizontal(classes="action-bar"):
-            for action in decision.actions:
-                yield ActionButton(action)
+            yield from buttons
+        self._parts = _Parts(who, recommendation, body, buttons)
 
     def _body(self, decision: DecisionView) -> Iterable[Widget]:
+        """The signals above the fold, then the sections; the rows are kept in `_body_parts`."""
         fold = min(self.fitting_fold(self.size.height), len(decision.signals))
-        yield Vertical(*(SignalRow(s) for s in decision.signals[:fold]), classes="fold-signals")
+        fold_rows = [SignalRow(s) for s in decision.signals[:fold]]
+        sections: list[tuple[Collapsible, list[SignalRow]]] = []
+        yield Vertical(*fold_rows, classes="fold-signals")
         below = decision.signals[fold:]
         if below:
-            yield Collapsible(
-                *(SignalRow(s) for s in below),
+            rows = [SignalRow(s) for s in below]
+            more = Collapsible(
+                *rows,
                 title=_title(Content(f"More signals ({len(below)})")),
                 id="section-more-signals",
             )
+            sections.append((more, rows))
+            yield more
         for section in decision.sections:
-            yield Collapsible(
-                *_section_children(section),
+            children = list(_section_children(section))
+            collapsible = Collapsible(
+                *children,
                 title=_title(safe_content(section.title, 40)),
                 id=f"section-{_css_id(section.id)}",
             )
-        yield Collapsible(
-            Static(_agent_lines(decision), classes="agent-lines"),
-            title=_title(_agent_title(decision)),
-            id="section-agent",
-        )
+            sections.append((collapsible, [c for c in children if isinstance(c, SignalRow)]))
+            yield collapsible
+        agent_lines = Static(_agent_lines(decision), classes="agent-lines")
+        agent = Collapsible(agent_lines, title=_title(_agent_title(decision)), id="section-agent")
+        yield agent
+        self._body_parts = _BodyParts(fold_rows, sections, agent, agent_lines)
 
     def watch_decision(self, new: DecisionView | None) -> None:
         """Another customer under the same spec updates in place, in this very frame (a
@@ -151,42 +167,45 @@ class DecisionPanel(Widget):
         self._run_when_built()
 
     def _show_in_place(self, decision: DecisionView) -> None:
+        parts, body = self._parts, self._body_parts
+        assert parts is not None and body is not None  # a tree of this shape is mounted
         # The header lines have fixed heights, so their updates skip layout too.
-        self.query_one(".customer", Static).update(_who(decision), layout=False)
-        self.query_one(".recommendation", Static).update(_recommendation(decision), layout=False)
-        fold_rows = list(self.query(".fold-signals SignalRow").results(SignalRow))
-        for row, signal in zip(fold_rows, decision.signals, strict=False):
+        parts.who.update(_who(decision), layout=False)
+        parts.recommendation.update(_recommendation(decision), layout=False)
+        for row, signal in zip(body.fold_rows, decision.signals, strict=False):
             row.show(signal)
         # Closed sections catch up when they open: a queue step repaints what is on screen.
-        for collapsible in self.query(Collapsible):
-            if collapsible.id == "section-agent":
-                continue
+        for collapsible, rows in body.sections:
             if collapsible.collapsed:
                 self._stale_sections.add(collapsible.id or "")
             else:
-                self._fill_section(collapsible, decision)
-        agent = self.query_one("#section-agent", Collapsible)
+                self._fill_section(collapsible, decision, rows)
+        agent = body.agent
         if agent.title != _title(_agent_title(decision)):
             agent.title = _title(_agent_title(decision))
-        lines = agent.query_one(".agent-lines", Static)
-        lines.update(_agent_lines(decision), layout=not agent.collapsed)
-        for button, action in zip(self.query(ActionButton), decision.actions, strict=True):
+        body.agent_lines.update(_agent_lines(decision), layout=not agent.collapsed)
+        for button, action in zip(parts.buttons, decision.actions, strict=True):
             button.show(action)
-        body = self.query_one(".decision-body", VerticalScroll)
-        if body.scroll_y:
-            body.scroll_home(animate=False)
+        if parts.scroll.scroll_y:
+            parts.scroll.scroll_home(animate=False)
 
-    def _fill_section(self, collapsible: Collapsible, decision: DecisionView) -> None:
+    def _fill_section(
+        self,
+        collapsible: Collapsible,
+        decision: DecisionView,
+        rows: Sequence[SignalRow] | None = None,
+    ) -> None:
         """Show `decision`'s values in one detail section (or the below-the-fold signals)."""
         self._stale_sections.discard(collapsible.id or "")
         if collapsible.id == "section-more-signals":
-            fold = len(self.query(".fold-signals SignalRow"))
+            fold = len(self._body_parts.fold_rows) if self._body_parts else 0
             signals, section = decision.signals[fold:], None
         else:
             name = _section_name(collapsible)
             section = next(s for s in decision.sections if _css_id(s.id) == name)
             signals = section.signals
-        rows = collapsible.query(SignalRow).results(SignalRow)
+        if rows is None:
+            rows = list(collapsible.query(SignalRow).results(SignalRow))
         for row, signal in zip(rows, signals, strict=True):
             row.show(signal)
         if section is not None and section.columns:
@@ -315,6 +334,26 @@ class DecisionPanel(Widget):
     def _collapsed(self, event: Collapsible.Collapsed) -> None:
         event.stop()
         self.post_message(self.SectionToggled(self, _section_name(event.collapsible), False))
+
+
+@dataclass(slots=True)
+class _Parts:
+    """The header lines, the scrolling body and the action buttons of one composed tree."""
+
+    who: Static
+    recommendation: Static
+    scroll: VerticalScroll
+    buttons: list[ActionButton]
+
+
+@dataclass(slots=True)
+class _BodyParts:
+    """The body's rows: above the fold, per closable section, and the agent verdict."""
+
+    fold_rows: list[SignalRow]
+    sections: list[tuple[Collapsible, list[SignalRow]]]
+    agent: Collapsible
+    agent_lines: Static
 
 
 def _shape(decision: DecisionView) -> tuple[object, ...]:

@@ -84,14 +84,21 @@ class SignalRow(Widget, can_focus=True):
         self.set_reactive(SignalRow.flagged, signal.flagged)
 
     def compose(self) -> ComposeResult:
+        # The cells are kept, so a queue step updates them without querying the DOM.
         look = trust_look(self.signal)
-        yield Label(f"{look.glyph} {look.word}", classes=f"trust {look.css}", markup=False)
-        yield Label(safe_content(self.signal.label, 24), classes="signal-label")
+        self._badge = Label(f"{look.glyph} {look.word}", classes=f"trust {look.css}", markup=False)
+        self._label = Label(safe_content(self.signal.label, 24), classes="signal-label")
         series = signal_series(self.signal)
-        if series is not None:
-            yield Sparkline(series, classes="signal-spark")
-        yield Label(safe_content(self.signal.display, MAX_VALUE_CELLS), classes="signal-value")
-        yield Label(safe_content(age_cell(self.signal)), classes="signal-age")
+        self._spark = Sparkline(series, classes="signal-spark") if series is not None else None
+        value = safe_content(self.signal.display, MAX_VALUE_CELLS)
+        self._value = Label(value, classes="signal-value")
+        self._age = Label(safe_content(age_cell(self.signal)), classes="signal-age")
+        yield self._badge
+        yield self._label
+        if self._spark is not None:
+            yield self._spark
+        yield self._value
+        yield self._age
 
     def show(self, signal: SignalView) -> None:
         """Show another customer's value of the same signal, touching only what changed.
@@ -103,17 +110,14 @@ class SignalRow(Widget, can_focus=True):
             self._paint_badge(signal.flagged)
         self.set_reactive(SignalRow.flagged, signal.flagged)
         if old.label != signal.label:
-            label = self.query_one(".signal-label", Label)
-            label.update(safe_content(signal.label, 24), layout=False)
+            self._label.update(safe_content(signal.label, 24), layout=False)
         series = signal_series(signal)
-        if series is not None and series != signal_series(old):
-            self.query_one(Sparkline).data = series
+        if series is not None and self._spark is not None and series != signal_series(old):
+            self._spark.data = series
         if old.display != signal.display:
-            value = self.query_one(".signal-value", Label)
-            value.update(safe_content(signal.display, MAX_VALUE_CELLS), layout=False)
+            self._value.update(safe_content(signal.display, MAX_VALUE_CELLS), layout=False)
         if age_cell(old) != age_cell(signal):
-            age = self.query_one(".signal-age", Label)
-            age.update(safe_content(age_cell(signal)), layout=False)
+            self._age.update(safe_content(age_cell(signal)), layout=False)
 
     def watch_flagged(self, flagged: bool) -> None:
         if self.is_mounted:
@@ -121,9 +125,8 @@ class SignalRow(Widget, can_focus=True):
 
     def _paint_badge(self, flagged: bool) -> None:
         look = trust_look(self.signal, flagged)
-        badge = self.query_one(".trust", Label)
-        badge.update(Content(f"{look.glyph} {look.word}"), layout=False)
-        badge.set_classes(f"trust {look.css}")
+        self._badge.update(Content(f"{look.glyph} {look.word}"), layout=False)
+        self._badge.set_classes(f"trust {look.css}")
 
 
 class ActionButton(Button):

@@ -46,6 +46,18 @@ class Settings:
     def telemetry_path(self, override: Path | None = None) -> Path:
         return override or self.telemetry or data_dir() / "telemetry.db"
 
+    def store_to_read(self, override: Path | None = None) -> tuple[Path, bool]:
+        """The store a reading command opens, and whether it is the demo's.
+
+        That is db_path, except before the user has a store of their own (none given, none at
+        the default place): then the demo's, if `c360 demo` made one.
+        """
+        path = self.db_path(override)
+        demo = demo_dir() / "c360.db"
+        if override is None and self.db is None and not path.exists() and demo.is_file():
+            return demo, True
+        return path, False
+
     def specs_dir(self, override: Path | None = None) -> Path:
         """The specs directory: an explicit one, ./specs, or the one beside the package."""
         for candidate in (override, self.specs, Path.cwd() / "specs", _REPO_ROOT / "specs"):
@@ -78,6 +90,20 @@ def data_dir() -> Path:
 def demo_dir() -> Path:
     """Where `c360 demo` keeps its own store and telemetry, apart from the user's."""
     return data_dir() / "demo"
+
+
+def sample_as_of() -> str:
+    """The ISO time the bundled sample data was made for (its manifest says)."""
+    import json
+
+    manifest = json.loads((sample_data_dir() / "manifest.json").read_text(encoding="utf-8"))
+    return str(manifest["as_of"])
+
+
+def demo_note(as_of: str | None) -> str:
+    """The line a command prints when it reads the demo's store for want of the user's own."""
+    when = f", as of {as_of}" if as_of else ""
+    return f"No store of your own at {data_dir() / 'c360.db'} yet: reading the demo's{when}."
 
 
 def sample_data_dir() -> Path:

@@ -215,10 +215,13 @@ def quarantine_command(
 
     Example: c360 quarantine --db ./c360.db --limit 20
     """
-    from c360tui.settings import Settings
+    from c360tui.settings import Settings, demo_note
     from c360tui.store import open_store
 
-    with open_store(Settings().db_path(db), create=False) as store:
+    path, demo = Settings().store_to_read(db)
+    if demo:
+        Console(stderr=True, highlight=False).print(demo_note(None), markup=False)
+    with open_store(path, create=False) as store:
         rows = store.quarantine(limit)
     if as_json:
         payload = [

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from c360tui.cli.app import app
+from c360tui.cli.app import app, err_console
 from c360tui.cli.options import AsOfOption, DbOption, JsonOption, SpecsOption, parse_as_of
 from c360tui.errors import C360Error
 from c360tui.text_safety import printable
@@ -33,11 +33,22 @@ TRUST_STYLES = {
 }
 
 
+def _store(db: Path | None, as_of: str | None = None) -> tuple[Path, str | None]:
+    """The store to read and the as-of time to judge by: the demo's store is judged as of the
+    sample's date (said on stderr) while the user has no store of their own."""
+    from c360tui.settings import Settings, demo_note, sample_as_of
+
+    path, demo = Settings().store_to_read(db)
+    if demo:
+        as_of = as_of or sample_as_of()
+        err_console.print(demo_note(as_of), markup=False)
+    return path, as_of
+
+
 def _open(db: Path | None) -> Store:
-    from c360tui.settings import Settings
     from c360tui.store import open_store
 
-    return open_store(Settings().db_path(db), create=False)
+    return open_store(_store(db)[0], create=False)
 
 
 def find_customer_id(store: Store, query: str) -> str:
@@ -76,12 +87,14 @@ def profile_command(
     from c360tui.core.decision import build_decision_view
     from c360tui.settings import Settings
     from c360tui.specs_io import load_views
+    from c360tui.store import open_store
 
+    path, as_of = _store(db, as_of)
     now = parse_as_of(as_of)
     views = load_views(Settings().specs_dir(specs))
     if view not in views:
         raise C360Error(f"No view named {view!r}; choose one of {', '.join(sorted(views))}.")
-    with _open(db) as store:
+    with open_store(path, create=False) as store:
         customer_id = find_customer_id(store, query)
         customer = store.load_customer(customer_id)
         if customer is None:

@@ -112,18 +112,15 @@ def launch(
     demo's is opened with its telemetry and judged as of the sample's date (and said so), so
     `c360 demo` then `c360 support` shows the sample rather than an error.
     """
-    from c360tui.settings import Settings, demo_dir
+    from c360tui.settings import Settings, demo_dir, demo_note, sample_as_of
 
     settings = Settings()
-    db_path = settings.db_path(db)
-    if db is None and settings.db is None and not db_path.exists():
-        demo_db = demo_dir() / "c360.db"
-        if demo_db.is_file():
-            as_of = as_of or _sample_as_of()
-            _say(f"No store of your own at {db_path} yet: opening the demo's, as of {as_of}.")
-            db_path = demo_db
-            if telemetry is None and settings.telemetry is None:
-                telemetry = demo_dir() / "telemetry.db"
+    db_path, demo = settings.store_to_read(db)
+    if demo:
+        as_of = as_of or sample_as_of()
+        _say(demo_note(as_of))
+        if telemetry is None and settings.telemetry is None:
+            telemetry = demo_dir() / "telemetry.db"
     clock = parse_clock(as_of)
     if require_store:
         from c360tui.store.engine import connect
@@ -150,16 +147,6 @@ def launch(
     finally:
         if recorder is not None:
             recorder.close()
-
-
-def _sample_as_of() -> str:
-    """The as-of time the bundled sample data was made for (its manifest says)."""
-    import json
-
-    from c360tui.settings import sample_data_dir
-
-    manifest = json.loads((sample_data_dir() / "manifest.json").read_text(encoding="utf-8"))
-    return str(manifest["as_of"])
 
 
 def _say(message: str) -> None:

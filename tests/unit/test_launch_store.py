@@ -78,13 +78,13 @@ def test_a_file_that_is_not_a_store_is_one_sentence_before_the_screen(tmp_path: 
 
 
 def test_reading_commands_read_the_demo_too_until_the_user_has_a_store(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from c360tui.cli import main
 
     open_store(demo_dir() / "c360.db").close()
+    monkeypatch.setattr(sys, "argv", ["c360", "quarantine", "--json"])
     with pytest.raises(SystemExit) as done:
-        sys.argv = ["c360", "quarantine", "--json"]
         main()
     assert done.value.code in (0, None)
     captured = capsys.readouterr()

@@ -7,9 +7,11 @@ are interned to one object, so the widgets can tell what changed between steps b
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+from rich.cells import cell_len
 from textual.content import Content
 from textual.geometry import Size
 
@@ -209,6 +211,19 @@ class _Interner:
         return self._seen.setdefault(tuple(map(id, kept)), kept)  # type: ignore[return-value]
 
 
+def _unmarked_width(lines: Sequence[Content], step: Step) -> int:
+    """The widest line without the "◀ flag" marker of the step (ids never hold a ◀)."""
+    marker = f" {DOING[step.type]}" if step.type in DOING else None
+    cut = cell_len(marker) if marker else 0
+    return max(
+        (
+            line.cell_length - (cut if marker and line.plain.endswith(marker) else 0)
+            for line in lines
+        ),
+        default=0,
+    )
+
+
 def build_replay(steps: list[Step]) -> Replay:
     """Every step's timeline row and frame, built once (in the loading worker)."""
     same = _Interner()
@@ -221,6 +236,7 @@ def build_replay(steps: list[Step]) -> Replay:
     names = [len(s.id) for view in views for s in view.signals]
     name_width = min(NAME_WIDTH, max(names, default=NAME_WIDTH))
     rows, frames = [], []
+    keep = 0
     for step, at, since in zip(steps, ats, gaps, strict=True):
         style = "bold" if step.type in ("action_taken", "view_opened") else ""
         if step.override:
@@ -233,13 +249,10 @@ def build_replay(steps: list[Step]) -> Replay:
         )
         shown = view_lines(step.view, step, name_width) if step.view is not None else []
         lines = same.lines(shown)
+        keep = max(keep, _unmarked_width(lines, step))
         customer = same.content(customer_line(step.view))
         frames.append(Frame(customer, lines, same.content(event_line(step))))
     width = max((line.cell_length for f in frames for line in f.lines), default=0)
     height = max((len(f.lines) for f in frames), default=0)
     rows_width = max((row.cell_length for row in rows), default=0)
-    keep = max(
-        (line.cell_length for view in views for line in view_lines(view, None, name_width)),
-        default=0,
-    )
     return Replay(steps, header, rows, frames, Size(width, height), rows_width, keep)

@@ -16,14 +16,16 @@ from dataclasses import dataclass
 from c360tui.core.customer import ReconciledAttribute, ResolvedCustomer
 
 # Attributes whose every known value (winner, alternates, contenders) is an exact search key.
-KEY_ATTRIBUTES = ("email", "phone", "crm_id", "billing_account_id")
+KEY_ATTRIBUTES = ("email", "phone", "crm_id", "billing_account_id", "company_domain")
 ID_KINDS = ("crm_id", "billing_account_id")
 KIND_LABELS = {
     "email": "email",
     "phone": "phone",
     "crm_id": "CRM id",
     "billing_account_id": "billing account",
+    "company_domain": "domain",
 }
+_NOT_ID_CHARS = re.compile(r"[^0-9a-z]")
 
 _E164 = re.compile(r"\+[1-9]\d{6,14}")
 _PHONE_SHAPED = re.compile(r"[\d\s()+\-./]+(?:\s*(?:x|ext\.?)\s*\d+)?", re.IGNORECASE)
@@ -68,10 +70,20 @@ def phone_key(raw: str, region: str) -> str | None:
 
 
 def key_value(kind: str, raw: str, region: str) -> str | None:
-    """The normalised form of an exact key as stored in, and looked up from, `search_key`."""
+    """The normalised form of an exact key as stored in, and looked up from, `search_key`.
+
+    Account ids keep only letters and digits ("AC-3607", "ac 3607" and "AC3607" are one id),
+    domains lose scheme and www.
+    """
     if kind == "phone":
         return phone_key(raw, region)
+    if kind == "company_domain":
+        from c360tui.core.normalize import normalize_domain
+
+        return normalize_domain(raw)
     value = raw.strip().casefold()
+    if kind in ID_KINDS:
+        value = _NOT_ID_CHARS.sub("", value)
     return value or None
 
 
@@ -133,9 +145,27 @@ def index_rows(
         terms.append((name_fold, "name", seq))
     if last_fold and last_fold != name_fold:
         terms.append((last_fold, "last name", seq))
+    # The name as other records write it ("Danny Lane" on his ticket) finds him too.
+    for other in _other_names(attrs.get("first_name"), first, last):
+        other_fold = fold_name(other)
+        if other_fold and other_fold != name_fold:
+            terms.append((other_fold, "name", seq))
     if company_fold:
         terms.append((company_fold, "company", seq))
-    return row, list(keys), terms, (seq, name_fold, company_fold)
+    return (
+        row,
+        list(dict.fromkeys(keys)),
+        list(dict.fromkeys(terms)),
+        (seq, name_fold, company_fold),
+    )
+
+
+def _other_names(first_name: ReconciledAttribute | None, first: str, last: str) -> list[str]:
+    """Full names made of the first names the losing records hold and the winning last name."""
+    if first_name is None or not last:
+        return []
+    others = (c.value for c in (*first_name.alternates, *first_name.contenders))
+    return [f"{value} {last}" for value in others if isinstance(value, str) and value != first]
 
 
 def search(conn: sqlite3.Connection, query: str, limit: int, region: str) -> list[SearchHit]:
@@ -156,6 +186,16 @@ def search(conn: sqlite3.Connection, query: str, limit: int, region: str) -> lis
             (kind, value, limit),
         ):
             offer(seq, SCORE_EXACT, label, f"{label} {value}")
+
+    # A phone number half typed finds its customers by the start of their E.164 keys.
+    prefix = phone_prefix(text, region)
+    if prefix:
+        for (seq,) in conn.execute(
+            "SELECT customer_seq FROM search_key "
+            "WHERE kind = 'phone' AND value > ? AND value < ? ORDER BY value LIMIT ?",
+            (prefix, _after_prefix(prefix), limit),
+        ):
+            offer(seq, SCORE_PREFIX, "phone", f'phone starts with "{text}"')
 
     # An email half typed ("dlane@quan") finds its customer before the last keystroke.
     typed = text.casefold()
@@ -218,5 +258,32 @@ def _exact_keys(text: str, region: str) -> list[tuple[str, str]]:
         if phone:
             keys.append(("phone", phone))
     value = text.casefold()
-    keys.extend((kind, value) for kind in ID_KINDS)
-    return keys
+    folded_id = _NOT_ID_CHARS.sub("", value)
+    for kind in ID_KINDS:
+        keys.append((kind, folded_id))
+        if value != folded_id:
+            keys.append((kind, value))  # as stores written before ids were folded hold it
+    if "." in value and " " not in value:
+        domain = key_value("company_domain", value, region)
+        if domain:
+            keys.append(("company_domain", domain))
+    return [key for key in dict.fromkeys(keys) if key[1]]
+
+
+def phone_prefix(text: str, region: str) -> str | None:
+    """The E.164 start a partly typed phone number stands for ("(202) 555" -> "+1202555"), or
+    None when the text is too short (or long) to be taken for the start of a number."""
+    if not _PHONE_SHAPED.fullmatch(text):
+        return None
+    digits = "".join(ch for ch in text if ch.isdigit())
+    start = text.lstrip()[:1]
+    if start == "+":
+        return f"+{digits}" if len(digits) >= 4 else None
+    # Six or seven bare digits may as well be a local number without its area code.
+    if not (6 if start == "(" else 8) <= len(digits) < 10:
+        return None
+    import phonenumbers
+
+    code = phonenumbers.country_code_for_region(region)
+    national = digits[1:] if digits[0] == ("1" if code == 1 else "0") else digits  # trunk
+    return f"+{code}{national}" if code else None

@@ -33,7 +33,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
             customer(
                 "C-1", "Ada", "Lovelace", "Analytical Engines Ltd",
                 email="Ada.Lovelace@Engines.example", phone="+14155550100", crm_id="003XY12",
-                billing_account_id="BA-000417",
+                billing_account_id="BA-000417", company_domain="engines.example",
             ),
             customer("C-2", "Grace", "Hopper", "Cobol Compilers Inc", email="grace@navy.example",
                      phone="+442079460958"),
@@ -139,11 +139,56 @@ def test_a_half_typed_email_finds_its_customer(store: Store) -> None:
     assert store.search("ada.lovelace@engines.example")[0].score == 1.0  # whole: exact
 
 
+@pytest.mark.parametrize("typed", ["(415) 555-01", "+1 415 555", "415 555 01", "1 415 555 01"])
+def test_a_half_typed_phone_finds_its_customer(store: Store, typed: str) -> None:
+    [hit] = store.search(typed)
+    assert hit.customer_id == "C-1" and hit.why == f'phone starts with "{typed}"'
+
+
+def test_seven_bare_digits_are_not_taken_for_the_start_of_a_number(store: Store) -> None:
+    assert store.search("4155550") == []  # "555-0100" without its area code looks the same
+
+
+@pytest.mark.parametrize("typed", ["BA-000417", "ba000417", "BA 000417", "003xy12", "003-XY12"])
+def test_account_ids_with_or_without_separators(store: Store, typed: str) -> None:
+    assert ids(store, typed) == ["C-1"]
+
+
+def test_a_company_domain_finds_the_people_at_that_company(tmp_path: Path) -> None:
+    with open_store(tmp_path / "c360.db") as opened:
+        opened.write_resolved(
+            [
+                customer("C-1", "Ada", "Lovelace", "Engines", company_domain="engines.example"),
+                customer("C-2", "Charles", "Babbage", "Engines", company_domain="engines.example"),
+                customer("C-3", "Grace", "Hopper", "Navy", company_domain="navy.example"),
+            ]
+        )
+        hits = opened.search("https://www.Engines.example/")
+        assert sorted(h.customer_id for h in hits) == ["C-1", "C-2"]
+        assert {h.why for h in hits} == {"domain engines.example"}
+
+
+def test_the_names_other_records_use_find_the_customer_too(tmp_path: Path) -> None:
+    prov = Provenance("support", "support_tickets", "T-1", AT)
+    danny = customer("C-1", "Daniel", "Lane", "Quantum Ridge")
+    first = danny.attributes["first_name"]
+    nicknamed = ReconciledAttribute(
+        "first_name", "source_priority", "resolved", first.winner, (Candidate("Danny", prov),)
+    )
+    danny.attributes["first_name"] = nicknamed
+    with open_store(tmp_path / "c360.db") as opened:
+        opened.write_resolved([danny])
+        [hit] = opened.search("Danny Lane")
+        assert hit.customer_id == "C-1" and hit.display_name == "Daniel Lane"
+
+
 @pytest.mark.parametrize(
     "query",
     [
         "ada.lovelace@engines.example",
         "ada.lovelace@eng",
+        "(415) 555-01",
+        "engines.example",
         "(415) 555-0100",
         "BA-000417",
         "a",

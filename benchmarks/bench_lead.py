@@ -1,13 +1,17 @@
 """The team-lead screens over large telemetry: the dashboard over 1,000,000 events, replay steps.
 
-Run: `python -m benchmarks.bench_lead [--events N] [--runs R] [--steps S] [--only replay]`
+Run: `python -m benchmarks.bench_lead [--events N] [--runs R] [--steps S] [--only PART]`
 
 1. Dashboard: `c360 lead`'s app, headless, on the 1M-event file `bench_report` builds (and caches
    under benchmarks/data/): time from start to the first paint (the skeleton, filters and status),
    and to the dashboard painted with the numbers (and the process CPU until then), with an
    empty tally cache (the first count of the file) and with the cache filled; then the screen's
    own work on a loaded tally (`build_dashboard` + painting every table and chart). Goal <= 2 s.
-2. Replay step: a recorded session of S events (a rep working S/6 queue leads, written through the
+2. Sessions list: `c360 replay`'s app (the list as its first screen) on the same file: time to
+   its first paint, to the first rows of sessions painted (what the lead sees appear, and the
+   process CPU until then), and to every session known to the screen; with an empty cache and
+   with it filled (the tally cache's directory, emptied before each first open).
+3. Replay step: a recorded session of S events (a rep working S/6 queue leads, written through the
    real TelemetryWriter with injected clocks), opened in the replay screen; p50/p99 of a `right`
    key press to the next step shown (the handler, the repaint of the view, the cursor move), each
    key sent as soon as the last was painted, then as a held key repeats (30/s), and of `show()`
@@ -63,6 +67,37 @@ async def dashboard(path: Path) -> dict[str, float]:
         screen._paint(board)
         await pilot.pause()
         times["build + paint alone"] = time.perf_counter() - begin
+    return times
+
+
+async def painted(screen: Any) -> None:
+    """Until the screen has refreshed once more (what is set now is on screen)."""
+    done = asyncio.Event()
+    screen.call_after_refresh(done.set)
+    await done.wait()
+
+
+async def sessions_list(path: Path, total: int) -> dict[str, float]:
+    """Seconds from the app's start to the list's first paint, its first rows, all sessions."""
+    from textual.widgets import DataTable
+
+    start, cpu = time.perf_counter(), time.process_time()
+    app = LeadApp([path], first="sessions")
+    times: dict[str, float] = {}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        times["first paint"] = time.perf_counter() - start
+        screen = app.screen
+        table = screen.query_one("#sessions-table", DataTable)
+        await _until(pilot, lambda: table.row_count > 0)
+        await painted(screen)
+        times["first rows on screen"] = time.perf_counter() - start
+        times["cpu to first rows (process)"] = time.process_time() - cpu
+        await _until(pilot, lambda: len(screen.sessions) >= total)
+        await painted(screen)
+        times["every session known"] = time.perf_counter() - start
+        times["cpu to every session"] = time.process_time() - cpu
+        assert len(screen.sessions) == total
     return times
 
 
@@ -181,15 +216,19 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--steps", type=int, default=3000)
-    parser.add_argument("--only", choices=("dashboard", "replay"), help="run one part only")
+    parser.add_argument(
+        "--only", choices=("dashboard", "sessions", "replay"), help="run one part only"
+    )
     args = parser.parse_args()
     print(
         f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}, "
         f"Python {sys.version.split()[0]}"
     )
-    if args.only != "replay":
+    if args.only in (None, "dashboard"):
         bench_dashboard(args.events, args.runs)
-    if args.only != "dashboard":
+    if args.only in (None, "sessions"):
+        bench_sessions(args.events, args.runs)
+    if args.only in (None, "replay"):
         bench_replay(args.steps)
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
@@ -213,6 +252,32 @@ def bench_dashboard(events: int, runs: int) -> None:
             print(
                 f"dashboard, {kind:<11} {label:<24} best {min(values):6.3f} {unit:<5} "
                 f"median {statistics.median(values):6.3f} {unit}"
+            )
+
+
+def bench_sessions(events: int, runs: int) -> None:
+    import sqlite3
+
+    path = DATA / f"telemetry_{events}.db"
+    if not path.is_file():
+        print(f"building {path.name} (bench_report's file)…", flush=True)
+        build(path, events)
+    with sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True) as conn:
+        (total,) = conn.execute("SELECT count(DISTINCT session_id) FROM events").fetchone()
+    cache = DATA / "lead_cache"
+    os.environ["C360_CACHE_DIR"] = str(cache)
+    for kind in ("first open", "cached"):
+        results = []
+        for _ in range(runs):
+            if kind == "first open":
+                shutil.rmtree(cache, ignore_errors=True)
+            results.append(asyncio.run(sessions_list(path, total)))
+        for label in results[0]:
+            values = [r[label] for r in results]
+            unit = "s CPU" if label.startswith("cpu") else "s"
+            print(
+                f"sessions, {kind:<10} {label:<28} best {min(values):6.3f} {unit:<5} "
+                f"median {statistics.median(values):6.3f} {unit}  ({total:,} sessions)"
             )
 
 

@@ -1,4 +1,5 @@
-"""A per-file cache of tallies in the user's cache directory, so a repeated report is quick.
+"""A per-file cache of tallies in the user's cache directory, so a repeated report is quick
+(and, as entries of another kind, of the replay's session summaries: metrics/sessions.py).
 
 The telemetry file itself is never written: the cache lives in `C360_CACHE_DIR` (empty turns it
 off) or the platform's user cache dir. One entry per file (device and inode) and query (`since`,
@@ -45,8 +46,13 @@ def cache_dir() -> Path | None:
     return user_cache_path("c360tui", appauthor=False) / "tallies"
 
 
-def file_key(path: Path, since: date | datetime | None, only: Filter) -> str | None:
-    """The entry name for one file and one query (hex digest); None when the file is gone."""
+def file_key(
+    path: Path, since: date | datetime | None, only: Filter, kind: str = "tally"
+) -> str | None:
+    """The entry name for one file and one query (hex digest); None when the file is gone.
+
+    `kind` tells entries of other shapes apart (the replay's session summaries: "sessions").
+    """
     resolved = path.resolve()
     try:
         st = resolved.stat()
@@ -60,6 +66,8 @@ def file_key(path: Path, since: date | datetime | None, only: Filter) -> str | N
         "since": since.isoformat() if since is not None else None,
         "only": list(astuple(only)),
     }
+    if kind != "tally":  # a tally's key stays what it was before kinds existed
+        identity["kind"] = kind
     return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()
 
 
@@ -155,17 +163,33 @@ def decode(data: bytes) -> Entry:
 
 def load(key: str) -> Entry | None:
     """The cached entry for `key`, or None (no cache, no entry, or an unreadable one)."""
-    folder = cache_dir()
-    if folder is None:
+    data = read(key)
+    if data is None:
         return None
     try:
-        return decode((folder / f"{key}.json").read_bytes())
-    except (OSError, ValueError, TypeError, KeyError):
+        return decode(data)
+    except (ValueError, TypeError, KeyError):
         return None
 
 
 def store(key: str, entry: Entry) -> None:
     """Save an entry atomically (best effort: a cache that cannot be written is skipped)."""
+    write(key, encode(entry))
+
+
+def read(key: str) -> bytes | None:
+    """The bytes of the entry `key` of any kind, or None (no cache or no such entry)."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        return (folder / f"{key}.json").read_bytes()
+    except OSError:
+        return None
+
+
+def write(key: str, data: bytes) -> None:
+    """Write the entry `key` atomically (best effort), keeping the KEEP newest entries."""
     folder = cache_dir()
     if folder is None:
         return
@@ -174,7 +198,7 @@ def store(key: str, entry: Entry) -> None:
         handle, temp = tempfile.mkstemp(dir=folder, prefix=".tally-", suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as out:
-                out.write(encode(entry))
+                out.write(data)
             os.replace(temp, folder / f"{key}.json")
         except BaseException:
             Path(temp).unlink(missing_ok=True)

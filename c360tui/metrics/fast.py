@@ -296,16 +296,22 @@ def tally_file(
 
 
 def session_summaries(
-    reader: TelemetryReader, since: date | datetime | None = None
+    reader: TelemetryReader,
+    since: date | datetime | None = None,
+    *,
+    upto: int | None = None,
+    sessions: Sequence[str] | None = None,
 ) -> list[SessionSummary]:
-    """The replay sessions list of one file in SQL (equal to `replay.sessions` of its events)."""
-    q = _where(since, Filter(), last_event_id(reader))
+    """The replay sessions list of one file in SQL (equal to `replay.sessions` of its events):
+    up to event id `upto` (default: the last), of every session or only of `sessions`."""
+    last = last_event_id(reader) if upto is None else upto
+    q = _where(since, Filter(), last, sessions)
     sql = (
         "SELECT e.session_id, min(e.rep), min(e.actor), group_concat(DISTINCT e.role), "
         "min(e.wall_time), max(e.mono_ns) - min(e.mono_ns), count(DISTINCT e.customer_id), "
         "sum(e.type = 'action_taken'), "
         "sum(e.type = 'action_taken' AND e.payload ->> '$.override'), count(*) "
-        f"FROM events e WHERE 1{q.where} GROUP BY e.session_id"
+        f"FROM {q.source} WHERE 1{q.where} GROUP BY e.session_id"
     )
     rows = []
 
@@ -339,3 +345,41 @@ def session_summaries(
 
     guarded(reader.path, work)
     return sorted(rows, key=lambda s: (s.start, s.session_id))
+
+
+def newest_sessions(
+    reader: TelemetryReader,
+    since: date | datetime | None = None,
+    want: int = 100,
+    *,
+    upto: int | None = None,
+) -> tuple[list[SessionSummary], datetime | None]:
+    """The newest sessions of one file without reading it all: (summaries, floor).
+
+    Events are read newest first (wall-time index) until 2 x `want` sessions are seen; every
+    session not seen then started at or before the wall time reached, the floor, so the seen
+    sessions that started after it are exactly the newest of `session_summaries` (often fewer
+    than `want` when sessions overlap). The floor is None when every event was read.
+    """
+    last = last_event_id(reader) if upto is None else upto
+    q = _where(since, Filter(), last)
+    sql = (
+        "SELECT e.session_id, e.wall_time FROM events e INDEXED BY events_wall_time "
+        f"WHERE 1{q.where} ORDER BY e.wall_time DESC"
+    )
+    seen: dict[str, None] = {}
+    floor: list[str] = []
+
+    def work() -> None:
+        for session_id, wall in reader.connection.execute(sql, q.params):
+            if session_id not in seen:
+                if len(seen) == 2 * want:
+                    floor.append(wall)
+                    return
+                seen[session_id] = None
+
+    guarded(reader.path, work)
+    found = session_summaries(reader, since, upto=last, sessions=list(seen)) if seen else []
+    bound = datetime.fromisoformat(floor[0]) if floor else None
+    kept = [s for s in found if bound is None or s.start > bound]
+    return sorted(kept, key=lambda s: (s.start, s.session_id), reverse=True), bound

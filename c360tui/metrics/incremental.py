@@ -38,13 +38,13 @@ def _rows(reader: TelemetryReader, sql: str, **params: object) -> list[tuple[Any
     return rows
 
 
-def _marks(reader: TelemetryReader, upto: int) -> list[list[Any]]:
+def marks(reader: TelemetryReader, upto: int) -> list[list[Any]]:
     """The rows at the first id and at `upto`: they tell this file from one put in its place."""
     ((first,),) = _rows(reader, "SELECT min(id) FROM events")
     return [list(row) for row in _rows(reader, _MARK_SQL, first=first or 0, upto=upto)]
 
 
-def _ended(reader: TelemetryReader, sessions: Sequence[str], upto: int) -> set[str]:
+def ended(reader: TelemetryReader, sessions: Sequence[str], upto: int) -> set[str]:
     """Which of `sessions` have written their session_end by `upto`."""
     sql = (
         "SELECT DISTINCT session_id FROM events INDEXED BY events_session "
@@ -53,7 +53,7 @@ def _ended(reader: TelemetryReader, sessions: Sequence[str], upto: int) -> set[s
     return {s for (s,) in _rows(reader, sql, sessions=json.dumps(list(sessions)), upto=upto)}
 
 
-def _live(reader: TelemetryReader, upto: int) -> list[str]:
+def live(reader: TelemetryReader, upto: int) -> list[str]:
     """Sessions started by `upto` without a session_end by then (from the type index)."""
     sql = (
         "SELECT session_id FROM events WHERE type = 'session_start' AND id <= :upto "
@@ -62,20 +62,22 @@ def _live(reader: TelemetryReader, upto: int) -> list[str]:
     return sorted(s for (s,) in _rows(reader, sql, upto=upto))
 
 
-def _moved(reader: TelemetryReader, entry: cache.Entry, upto: int) -> list[str] | None:
-    """Sessions with events after the entry's last id, or None if one of them was kept ended."""
+def moved(
+    reader: TelemetryReader, after: int, live_ids: Sequence[str], upto: int
+) -> list[str] | None:
+    """Sessions with events after id `after`, or None if one was not live then (kept ended)."""
     sql = "SELECT DISTINCT session_id FROM events WHERE id > :after AND id <= :upto"
-    moved = sorted(s for (s,) in _rows(reader, sql, after=entry.upto, upto=upto))
-    live = set(entry.live_ids)
-    strangers = [s for s in moved if s not in live]
+    found = sorted(s for (s,) in _rows(reader, sql, after=after, upto=upto))
+    live_then = set(live_ids)
+    strangers = [s for s in found if s not in live_then]
     if strangers:
         sql = (
             "SELECT 1 FROM events INDEXED BY events_session "
             f"WHERE session_id IN ({_IN}) AND id <= :after LIMIT 1"
         )
-        if _rows(reader, sql, sessions=json.dumps(strangers), after=entry.upto):
+        if _rows(reader, sql, sessions=json.dumps(strangers), after=after):
             return None  # an event after the mark in a session the entry holds as ended
-    return moved
+    return found
 
 
 def _fresh(
@@ -83,9 +85,9 @@ def _fresh(
 ) -> cache.Entry:
     """Count the whole file; keep the live sessions' part apart for the next count."""
     total = tally_file(reader, since, only, upto=upto)
-    live_ids = _live(reader, upto)
-    live = tally_file(reader, since, only, upto=upto, sessions=live_ids)
-    return cache.Entry(upto, _marks(reader, upto), total.remove(live), live_ids, live)
+    live_ids = live(reader, upto)
+    live_part = tally_file(reader, since, only, upto=upto, sessions=live_ids)
+    return cache.Entry(upto, marks(reader, upto), total.remove(live_part), live_ids, live_part)
 
 
 def _advance(
@@ -96,16 +98,16 @@ def _advance(
     upto: int,
 ) -> cache.Entry | None:
     """The entry moved on to `upto`, reading only the sessions that moved (None: recount all)."""
-    moved = _moved(reader, entry, upto)
-    if moved is None:
+    went = moved(reader, entry.upto, entry.live_ids, upto)
+    if went is None:
         return None
-    touched = sorted(set(moved) | set(entry.live_ids))
-    ended = _ended(reader, touched, upto)
-    now_ended = [s for s in touched if s in ended]
-    live_ids = [s for s in touched if s not in ended]
+    touched = sorted(set(went) | set(entry.live_ids))
+    finished = ended(reader, touched, upto)
+    now_ended = [s for s in touched if s in finished]
+    live_ids = [s for s in touched if s not in finished]
     kept = entry.ended.merge(tally_file(reader, since, only, upto=upto, sessions=now_ended))
-    live = tally_file(reader, since, only, upto=upto, sessions=live_ids)
-    return cache.Entry(upto, _marks(reader, upto), kept, live_ids, live)
+    live_part = tally_file(reader, since, only, upto=upto, sessions=live_ids)
+    return cache.Entry(upto, marks(reader, upto), kept, live_ids, live_part)
 
 
 def count(
@@ -122,7 +124,7 @@ def count(
     if key is None:
         return tally_file(reader, since, only, upto=upto)
     entry = cache.load(key)
-    if entry is not None and (entry.upto > upto or entry.marks != _marks(reader, entry.upto)):
+    if entry is not None and (entry.upto > upto or entry.marks != marks(reader, entry.upto)):
         entry = None  # another file in this place, or rows gone: nothing kept applies
     if entry is None or entry.upto < upto:
         moved = _advance(reader, entry, since, only, upto) if entry is not None else None

@@ -68,6 +68,35 @@ async def test_sessions_list_rep_role_start_length_customers_actions_overrides(
 
 
 @pytest.mark.asyncio
+async def test_the_sessions_table_adds_rows_as_the_cursor_nears_its_end(
+    telemetry: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.widgets import DataTable
+
+    from c360tui.tui.screens import sessions
+
+    monkeypatch.setattr(sessions, "PAGE", 2)
+    app = LeadApp([telemetry])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        table = app.screen.query_one("#sessions-table", DataTable)
+        assert table.row_count == 2 and "6 session(s), newest first" in text_of(
+            app, "#sessions-status"
+        )
+        await pilot.press("down")  # the last row added: another page
+        await settle(pilot)
+        assert [row[-1] for row in cells(app, "#sessions-table")] == ["U2", "S2", "U1", "S1"]
+        await pilot.press("ctrl+end")  # every row, the cursor on the oldest
+        await settle(pilot)
+        assert table.row_count == 6 and table.cursor_row == 5
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReplayScreen) and app.screen.summary.session_id == "S0"
+
+
+@pytest.mark.asyncio
 async def test_stepping_shows_the_recorded_view_and_highlights_each_touch(telemetry: Path) -> None:
     app = LeadApp([telemetry])
     async with app.run_test(size=(120, 40)) as pilot:

@@ -17,10 +17,11 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
-from c360tui.tui.messages import SearchFinished
+from c360tui.tui.messages import DataFailed, SearchFinished
 from c360tui.tui.safe_text import safe_text
 from c360tui.tui.widgets.keys_footer import KeysFooter
 from c360tui.tui.widgets.results_table import ResultsTable
+from c360tui.tui.widgets.search_box import SearchBox
 from c360tui.tui.workers import DataWorkers
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ class SupportScreen(DataWorkers, Screen[object]):
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
-        yield Input(
+        yield SearchBox(
             placeholder="Phone, email, name, company or account id",
             id="search",
             select_on_focus=False,
@@ -131,7 +132,8 @@ class SupportScreen(DataWorkers, Screen[object]):
 
     @on(SearchFinished)
     def _search_finished(self, event: SearchFinished) -> None:
-        if event.query != self.query_one("#search", Input).value:
+        search = self.query_one("#search", SearchBox)
+        if event.query != search.value:
             return
         self.results = event.results
         self.shown_query = event.query
@@ -150,6 +152,11 @@ class SupportScreen(DataWorkers, Screen[object]):
                     f"{count} result{'s' if count != 1 else ''}; enter opens the highlighted one."
                 )
             )
+        # The held frame goes out with the keystroke and its results. The screen repaints their
+        # regions itself: each widget's own refresh reaches the screen a message later.
+        table = self.query_one("#results", DataTable)
+        self.refresh(search.region, status.region, table.region)
+        search.results_shown()
         if event.query.strip():
             ids = [result.customer_id for result in event.results]
             self.tracker.search(self.role, self.view, event.query, ids)
@@ -164,6 +171,14 @@ class SupportScreen(DataWorkers, Screen[object]):
                 safe_text(result.matched, 60),
                 key=result.customer_id,
             )
+
+    @on(DataFailed)
+    def _search_failed(self, event: DataFailed) -> None:
+        if event.group == "search":
+            self.query_one("#search", SearchBox).results_shown()
+
+    def on_screen_suspend(self) -> None:
+        self.query_one("#search", SearchBox).results_shown()
 
     @on(Input.Submitted, "#search")
     def _submitted(self) -> None:

@@ -87,6 +87,7 @@ class DecisionPanel(Widget):
         # The shape the mounted widget tree has (None while it is being rebuilt): only a
         # decision of that shape may be shown in place.
         self._tree_shape: tuple[object, ...] | None = None
+        self._composed: DecisionView | None = None  # what the mounted tree was composed for
         self._rebuild_pending = False
         self._stale_sections: set[str] = set()
         self._when_built: list[Callable[[], object]] = []
@@ -99,7 +100,7 @@ class DecisionPanel(Widget):
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
-        decision = self.decision
+        decision = self._composed = self.decision
         if decision is None:
             self._parts = self._body_parts = None
             yield Static(Content("No customer selected."), classes="empty")
@@ -163,7 +164,14 @@ class DecisionPanel(Widget):
         self._rebuild_pending = False
         self._stale_sections.clear()
         await self.recompose()
-        self._tree_shape = _shape(self.decision) if self.decision is not None else None
+        # The tree has the shape of the decision compose saw; a newer one that came during the
+        # await is shown now, in place or by another rebuild (a queue key held down does this).
+        composed = self._composed
+        self._tree_shape = _shape(composed) if composed is not None else None
+        if self.decision is not composed:
+            self.watch_decision(self.decision)
+            if self._tree_shape is None:
+                return  # rebuilding again: the callbacks wait for that tree
         self._run_when_built()
 
     def _show_in_place(self, decision: DecisionView) -> None:

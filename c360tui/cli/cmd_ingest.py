@@ -114,12 +114,8 @@ def _summary_tables(summary: IngestSummary, db: Path) -> list[Table | Text]:
     if summary.missing_feeds:
         notes.append(Text(f"Feeds with no file here: {', '.join(summary.missing_feeds)}."))
     if summary.quarantined:
-        notes.append(
-            Text(
-                f"{summary.quarantined:,} rows were quarantined; list them with "
-                f"`c360 quarantine --db {db}`."
-            )
-        )
+        rows = "1 row was" if summary.quarantined == 1 else f"{summary.quarantined:,} rows were"
+        notes.append(Text(f"{rows} quarantined; list them with `c360 quarantine --db {db}`."))
     seconds = sum(
         v for k, v in summary.timings.items() if "+" not in k and k not in ("read", "reconcile")
     )

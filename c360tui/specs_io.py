@@ -20,7 +20,8 @@ from pydantic import BaseModel, ValidationError
 
 from c360tui.core.derived import DERIVED
 from c360tui.core.sources_spec import AttributeSpec, SourcesSpec
-from c360tui.core.view_spec import ViewSpec, check_view
+from c360tui.core.view_spec import ViewSpec
+from c360tui.core.view_spec_checks import check_view
 from c360tui.errors import C360Error
 
 SOURCES_FILE = "sources.toml"

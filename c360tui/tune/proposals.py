@@ -9,6 +9,13 @@
   detail-section fields) take the freed places; a detail
   field that earns its place becomes a ranked signal. A demotion with no field to take its place
   shrinks the fold. Flags do not promote: a value flagged wrong is a trust leak, not interest.
+- **trade places**: a signal below the fold (ranked, or a detail field) opened in at least
+  `SWAP_SHARE` of the views that showed it takes the place of the least-opened signal above the
+  fold that the recommendation neither reads nor quotes, when that one's open share is under
+  a third of the challenger's (`SWAP_RATIO`) and it was shown at least `min_shown` times; the
+  incumbent moves to just below the fold. Strongest challenger against weakest incumbent first,
+  while the ratio holds. The ratio is also the hysteresis: the next tune moves it back only if
+  the demoted signal is then opened three times as often as the one that replaced it.
 - **trust leak**: a field flagged wrong at least twice, or overridden at least 3 times and in at
   least a quarter of the actions taken while it was untrusted, gets a comment naming the counts
   and the source systems, for the data owner.
@@ -28,6 +35,8 @@ MIN_OPEN_SHARE = 0.10  # opened in at least this share of the views that showed 
 MIN_FLAGS = 2
 MIN_OVERRIDES = 3
 MIN_OVERRIDE_SHARE = 0.25
+SWAP_SHARE = 2 * MIN_OPEN_SHARE  # a challenger is opened in at least this share of its views
+SWAP_RATIO = 3  # ...and at least this many times as often (by share) as the signal it replaces
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +68,15 @@ class ViewPlan:
 def opens(a: FieldAttention) -> int:
     """How often people opened a field's detail: expanded it or asked why."""
     return a.expanded + a.why
+
+
+def share(a: FieldAttention) -> float:
+    """The share of the views that showed a field in which someone opened it."""
+    return opens(a) / a.shown if a.shown else 0.0
+
+
+def _counts(a: FieldAttention) -> str:
+    return f"{opens(a)} times in {a.shown} views ({share(a):.1%})"
 
 
 def _note(plan: ViewPlan, kind: str, name: str, summary: str, evidence: str) -> None:
@@ -124,6 +142,8 @@ def plan_view(
             _note(plan, "demote", name, summary, evidence)
         else:
             order.insert(ranked.index(name), name)
+    placed = {p.field for p in plan.proposals if p.kind == "promote"}
+    _trade_places(plan, order, kept | placed, attention, candidates, section_of, min_shown)
     for name in candidates:  # detail fields still earning a place become ranked, below the fold
         if name in section_of and name not in plan.promoted:
             order.append(name)
@@ -133,7 +153,53 @@ def plan_view(
     return plan
 
 
-def _promote(plan: ViewPlan, name: str, a: FieldAttention, section_of: dict[str, str]) -> None:
+def _trade_places(
+    plan: ViewPlan,
+    order: list[str],
+    stay: set[str],
+    attention: dict[str, FieldAttention],
+    candidates: list[str],
+    section_of: dict[str, str],
+    min_shown: int,
+) -> None:
+    """Swap the most-opened signals below the fold with the least-opened ones above it.
+
+    `order` and `candidates` are updated in place; `stay` holds the signals above the fold that
+    must not move (read or quoted by the recommendation, or just promoted).
+    """
+    challengers = sorted(
+        (s for s in candidates if share(attention[s]) >= SWAP_SHARE),
+        key=lambda s: (-share(attention[s]), s in section_of, s),
+    )
+    incumbents = sorted(
+        (
+            s
+            for s in order[: plan.above_fold]
+            if s not in stay and (a := attention.get(s)) is not None and a.above_fold >= min_shown
+        ),
+        key=lambda s: (share(attention[s]), -order.index(s)),  # the lowest-placed on a tie
+    )
+    for challenger, incumbent in zip(challengers, incumbents, strict=False):
+        c, i = attention[challenger], attention[incumbent]
+        if share(i) * SWAP_RATIO >= share(c):
+            break  # the next pairs are closer still
+        if challenger in order:  # a ranked signal below the fold: after the incumbent
+            order.remove(challenger)
+        order[order.index(incumbent)] = challenger
+        order.insert(plan.above_fold, incumbent)
+        candidates.remove(challenger)
+        evidence = f"opened {_counts(i)}, under a third of {challenger}'s {_counts(c)}"
+        _note(plan, "demote", incumbent, f"demote {incumbent} below the fold", evidence)
+        _promote(plan, challenger, c, section_of, instead=(incumbent, i))
+
+
+def _promote(
+    plan: ViewPlan,
+    name: str,
+    a: FieldAttention,
+    section_of: dict[str, str],
+    instead: tuple[str, FieldAttention] | None = None,
+) -> None:
     evidence = f"opened {opens(a)} times in {a.shown} views: expanded {a.expanded}, why {a.why}"
     if name in section_of:
         plan.promoted[name] = section_of[name]
@@ -141,6 +207,9 @@ def _promote(plan: ViewPlan, name: str, a: FieldAttention, section_of: dict[str,
         evidence += f"; section {section_of[name]} opened {a.section_opens} times"
     else:
         where = "into the fold"
+    if instead is not None:
+        where += f" in place of {instead[0]}"
+        evidence += f"; {share(a):.1%} of views against {instead[0]}'s {share(instead[1]):.1%}"
     _note(plan, "promote", name, f"promote {name} {where}", evidence)
 
 

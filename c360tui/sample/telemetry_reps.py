@@ -3,7 +3,8 @@
 Each role's session is a coroutine that drives a running C360App through a Textual Pilot, the
 same way a rep at a keyboard would: typing a caller's phone, email or name, opening the match,
 reading, sometimes asking why or flagging a doubtful value, then acting. The app writes every
-event itself; this module only presses keys and moves the simulated clock between them.
+event itself; this module only presses keys and moves the simulated clock between them. What each
+role does in a session, and the habits that set the roles apart, are in `telemetry_roles`.
 """
 
 from __future__ import annotations
@@ -93,11 +94,14 @@ def key_event(key: str) -> Key:
 class Rep:
     """One simulated rep at the keyboard of a running app: keys, pauses and the clock."""
 
-    def __init__(self, pilot: Pilot[Any], clock: SimClock, rng: random.Random) -> None:
+    def __init__(
+        self, pilot: Pilot[Any], clock: SimClock, rng: random.Random, habit: float = 0.7
+    ) -> None:
         self.pilot = pilot
         self.app = pilot.app
         self.clock = clock
         self.rng = rng
+        self.habit = habit  # how reliably this rep follows their role's habit (0 to 1)
 
     async def settle(self) -> None:
         """Wait until every queued message is handled and no worker runs (bounded).
@@ -199,8 +203,17 @@ class Rep:
         if is_row(self.app.focused):
             return True
         rows = [row for row in self.app.screen.query(SignalRow) if is_row(row)]
+        for _ in range(50):  # the panel fills after a refresh: wait for it (at most 1 s, real)
+            if rows:
+                break
+            await asyncio.sleep(0.02)
+            await self.settle()
+            rows = [row for row in self.app.screen.query(SignalRow) if is_row(row)]
         if rows and not rows[0].region and "more-signals" in self.sections():
             await self.expand("more-signals")  # it is below the fold: open "More signals" first
+        if rows and not self.app.screen.region.contains_region(rows[0].region):
+            rows[0].scroll_visible(animate=False)  # scroll down to it, as a person would
+            await self.settle()
         if rows and await self.click(rows[0]) and is_row(self.app.focused):
             return True
         return await self.tab_to(is_row, limit=12)
@@ -277,121 +290,3 @@ class Rep:
         if others and self.rng.random() < chance:
             return self.rng.choice(others).key
         return recommended.key
-
-
-async def support_session(rep: Rep, callers: list[Caller], calls: int) -> None:
-    """Calls come in: look the caller up, open them, decide resolve or escalate, next call."""
-    from c360tui.tui.screens.support import CustomerScreen, SupportScreen
-
-    rng = rep.rng
-    for call in range(calls):
-        if call:
-            rep.wait(180, 900)  # the rest of the call, then the next one rings
-        caller = rng.choice(callers)
-        queries = [q for q in (caller.phone, caller.email) if q]
-        rng.shuffle(queries)
-        queries.insert(rng.randrange(len(queries) + 1), fold(caller.name))
-        rep.wait(5, 25)  # "can I have your phone number or email?"
-        for attempt, query in enumerate(queries[:2]):
-            screen = rep.app.screen
-            if not isinstance(screen, SupportScreen):
-                break
-            if attempt:
-                await rep.press("escape", 2.0)
-            await rep.type_text(query if "@" in query or query[:1].isdigit() else query[:12])
-            target = fold(caller.last_name)
-            index = next((i for i, r in enumerate(screen.results) if target in fold(r.name)), None)
-            if index is None:
-                continue
-            rep.wait(1, 4)
-            if index:
-                await rep.press("down", 0.6)  # into the results, then down to the caller
-                for _ in range(index):
-                    await rep.press("down", 0.4)
-            await rep.press("enter", 0.5)
-            break
-        else:
-            await rep.press("escape", 3.0)  # not found: a new caller record is someone else's job
-            continue
-        if not isinstance(rep.app.screen, CustomerScreen):
-            continue
-        decision = rep.decision()
-        if decision is None:
-            continue
-        rep.wait(6, 25)
-        doubted = await rep.look_around(decision, curiosity=0.25)
-        rep.wait(2, 20)
-        key = rep.choose_action(decision, doubted, override=0.08, doubt_override=0.3)
-        await rep.press(key, 1.0)
-
-
-async def queue_session(
-    rep: Rep,
-    leads: int,
-    *,
-    think: tuple[float, float],
-    curiosity: float,
-    override: float,
-    doubt_override: float,
-    after: dict[str, tuple[float, float]],
-) -> None:
-    """Work a queue (SDR leads or CSM accounts): read, maybe skip, act; the next one comes up."""
-    from c360tui.tui.screens.queue import QueueScreen
-
-    rng = rep.rng
-    screen = rep.app.screen
-    if not isinstance(screen, QueueScreen):
-        return
-    worked = 0
-    while worked < leads and screen.items:
-        decision = rep.decision()
-        if decision is None:
-            await rep.settle()
-            decision = rep.decision()
-            if decision is None:
-                return
-        if rng.random() < 0.08 and len(screen.items) > 1:
-            await rep.press("j", rng.uniform(0.3, 2.5))  # a glance is enough: not this one now
-            continue
-        rep.wait(*think)
-        doubted = False
-        if rng.random() < curiosity:
-            await rep.press("enter", 0.5)  # into the signals
-            doubted = await rep.look_around(decision, curiosity)
-            await rep.press("l", 0.8)  # back to the queue list
-        key = rep.choose_action(decision, doubted, override, doubt_override)
-        action = next(a.id for a in decision.actions if a.key == key)
-        await rep.press(key, 0.8)
-        worked += 1
-        rep.wait(*after.get(action, (5.0, 30.0)))
-
-
-async def sdr_session(rep: Rep, leads: int) -> None:
-    """The SDR power hour: fast calls on the intent-ranked leads, emails, snoozes."""
-    await queue_session(
-        rep,
-        leads,
-        think=(2, 18),
-        curiosity=0.2,
-        override=0.12,
-        doubt_override=0.35,
-        after={
-            "call": (30, 240),
-            "email": (20, 90),
-            "snooze": (3, 12),
-            "disqualify": (5, 20),
-        },
-    )
-
-
-async def csm_session(rep: Rep, accounts: int) -> None:
-    """The CSM's at-risk review: slower reading, more sections opened, save plays started."""
-    await queue_session(
-        rep,
-        accounts,
-        think=(15, 75),
-        curiosity=0.6,
-        override=0.15,
-        doubt_override=0.3,
-        after={"save_play": (60, 300), "mark_healthy": (10, 40)},
-    )

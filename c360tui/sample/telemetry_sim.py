@@ -21,14 +21,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
-from c360tui.sample.telemetry_reps import (
-    Caller,
-    Rep,
-    csm_session,
-    load_callers,
-    sdr_session,
-    support_session,
-)
+from c360tui.sample.telemetry_reps import Caller, Rep, load_callers
+from c360tui.sample.telemetry_roles import csm_session, sdr_session, strength, support_session
 from c360tui.sample.writer import DEFAULT_AS_OF, parse_as_of
 from c360tui.telemetry.writer import Recorder, connect
 
@@ -269,7 +263,7 @@ async def _run_session(
     session_id = f"{rng.getrandbits(128):032x}"
     app.tracker = Tracker(writer, Context(session_id, "rep", rep.rep_id))
     async with app.run_test(size=SIZE) as pilot:
-        driver = Rep(pilot, clock, rng)
+        driver = Rep(pilot, clock, rng, habit=strength(rep.rep_id))
         await driver.settle()
         if rep.role == "support":
             await support_session(driver, callers, size)

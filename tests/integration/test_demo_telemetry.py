@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
@@ -117,7 +118,7 @@ def test_no_personal_data_reaches_the_file(tiny: Path) -> None:
 
 @pytest.mark.skipif(not COMMITTED.is_file(), reason="no committed sample telemetry")
 def test_committed_sample_shows_a_team_of_several_reps_over_two_weeks() -> None:
-    assert COMMITTED.stat().st_size < 4_000_000  # five reps, two weeks: ~3.3 MB
+    assert COMMITTED.stat().st_size < 4_000_000  # five reps, two weeks: ~3.5 MB
     with open_reader(COMMITTED) as reader:
         recorded = list(reader.events(types=["session_start", "action_taken"]))
     reps = {r.ctx.rep for r in recorded}
@@ -161,3 +162,22 @@ def test_report_and_tune_read_the_demo_team_until_the_user_has_telemetry_of_thei
     report = CliRunner().invoke(app, ["report", "--json"])
     assert report.exit_code != 0, "the user's own (here broken) file is read, not the demo's"
     assert "demo" not in report.output
+
+
+@pytest.mark.skipif(not COMMITTED.is_file(), reason="no committed sample telemetry")
+def test_tune_on_the_committed_sample_moves_a_field_with_its_evidence(tmp_path: Path) -> None:
+    specs = tmp_path / "specs"
+    shutil.copytree(ROOT / "specs", specs)
+    args = ["tune", "--telemetry", str(COMMITTED), "--specs", str(specs)]
+    shown = CliRunner().invoke(app, args)
+    assert shown.exit_code == 0, shown.output
+    moves = re.findall(r"^- \w+: (?:demote|promote) .*$", shown.output, re.MULTILINE)
+    assert moves, f"no layout change proposed:\n{shown.output}"
+    assert all(re.search(r"(?:opened|shown) \d+ times", line) for line in moves), moves
+    assert re.search(r"^\+# tune: (?:demoted|promoted): ", shown.output, re.MULTILINE)
+    applied = CliRunner().invoke(app, [*args, "--apply"])
+    assert applied.exit_code == 0, applied.output
+    assert "specs check passes" in applied.output
+    check = CliRunner().invoke(app, ["specs", "check", str(specs)])
+    assert check.exit_code == 0, check.output
+    assert {p.name for p in specs.iterdir()} == {p.name for p in (ROOT / "specs").iterdir()}

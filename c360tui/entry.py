@@ -37,7 +37,7 @@ def guarded(run: Callable[[], object]) -> None:
 def _say(message: str) -> None:
     from rich.console import Console
 
-    Console(stderr=True, highlight=False).print(message, markup=False)
+    Console(stderr=True, highlight=False, soft_wrap=True).print(message, markup=False)
 
 
 def main() -> None:

@@ -15,7 +15,8 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-err_console = Console(stderr=True, highlight=False)
+# Soft wrap: the terminal wraps a long sentence, so a path in it stays whole for copying.
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

@@ -18,17 +18,18 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from c360tui.errors import C360Error
-from c360tui.telemetry.events import Event, customer_of
-from c360tui.telemetry.payload import to_payload
-from c360tui.telemetry.schema import INSERT, ensure_schema
+from c360tui.telemetry.schema import INSERT, PAGE_SIZE, ensure_schema
+
+if TYPE_CHECKING:
+    from c360tui.telemetry.events import Event
 
 WallClock = Callable[[], datetime]
 MonotonicClock = Callable[[], int]
 # One queued event: the event, its wall time, monotonic ns and sequence number in this writer.
-_Item = tuple[Event, datetime, int, int]
+_Item = tuple["Event", datetime, int, int]
 _Row = tuple[object, ...]
 
 _STOP = object()
@@ -56,7 +57,14 @@ def format_wall(moment: datetime) -> str:
 
 
 def encode_row(event: Event, wall: datetime, mono_ns: int, seq: int) -> _Row:
-    """The `events` row for one event, in schema COLUMNS order."""
+    """The `events` row for one event, in schema COLUMNS order.
+
+    The event modules are imported with the first event, not with the writer: building their ~20
+    dataclasses (~10 ms) is then no part of a screen's way to its first paint.
+    """
+    from c360tui.telemetry.events import customer_of
+    from c360tui.telemetry.payload import to_payload
+
     ctx = event.ctx
     payload = json.dumps(to_payload(event), separators=(",", ":"), ensure_ascii=False)
     return (
@@ -87,6 +95,7 @@ def connect(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
         raise C360Error(message) from None
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # a new file only; WAL would fix it first
         conn.execute("PRAGMA journal_mode = WAL")
         # NORMAL in WAL keeps every commit across a process crash; only power loss can lose one.
         conn.execute("PRAGMA synchronous = NORMAL")

@@ -108,7 +108,8 @@ class SupportScreen(DataWorkers, Screen[object]):
         self.title = "Support lookup"
         self.sub_title = "Can I close this case without escalating?"
         self.query_one("#search", Input).focus()
-        self.tracker.screen_opened("support", self.role, self.view)
+        # Recorded once the screen is painted: the event modules then load after the first paint.
+        self.call_after_refresh(self.tracker.screen_opened, "support", self.role, self.view)
 
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()

@@ -57,7 +57,7 @@ from c360tui.telemetry.events import (
     ViewOpened,
 )
 from c360tui.telemetry.reader import open_reader
-from c360tui.telemetry.schema import DDL, FILE_KIND, INSERT, SCHEMA_VERSION
+from c360tui.telemetry.schema import INSERT, PAGE_SIZE, create_tables
 from c360tui.telemetry.writer import encode_row, format_wall
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -243,13 +243,11 @@ def build(path: Path, events: int, seed: int = 7) -> dict[str, int]:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # as the writer creates a file
     conn.execute("PRAGMA journal_mode = WAL")
-    for statement in DDL:
-        conn.execute(statement)
-    conn.execute(
-        "INSERT INTO meta VALUES ('kind', ?), ('schema_version', ?)",
-        (FILE_KIND, str(SCHEMA_VERSION)),
-    )
+    conn.execute("BEGIN")
+    create_tables(conn)  # the tables and indexes the writer gives every new file
+    conn.execute("COMMIT")
     builder = Builder(specs, seed)
     written = number = 0
     while written < events:

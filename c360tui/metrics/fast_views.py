@@ -5,7 +5,8 @@ the (session, customer, role, actor) pairs of views and engaging events come fro
 already in pair order, so they are grouped without a sort and without reading the 2 KB view
 rows; customers offered by settled searches are added when no such pair has them; views are
 counted per spec from `events_shown`. A file without them (written before) is counted in one
-statement over the events. Both give the reference's counts (tests/unit/test_metrics_fast.py).
+statement over the events. Both give the reference's counts (tests/unit/test_metrics_fast.py,
+test_metrics_read_indexes.py).
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from c360tui.tui.backend import QueueItem, QueueState
+from c360tui.tui.heap import settle
 from c360tui.tui.messages import DecisionLoaded, DecisionPrefetched, FlagRecorded, QueueLoaded
 from c360tui.tui.safe_text import clean, join, safe_content
 from c360tui.tui.screens.decision_host import DecisionHostScreen
@@ -69,6 +70,7 @@ class QueueScreen(DecisionHostScreen):
         # Decision views of the customers next to the highlighted one, loaded ahead so a step
         # through the queue repaints once, without waiting for the store.
         self._ahead: dict[str, DecisionView] = {}
+        self._heap_settled = False  # whether the heap was frozen after the first decision
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -165,6 +167,11 @@ class QueueScreen(DecisionHostScreen):
             return
         self.show_decision(event.view, "queue")
         self._read_ahead()
+        if not self._heap_settled:
+            # The queue, the store and the panel's widgets stay: freeze them, once painted, out
+            # of later full collections.
+            self._heap_settled = True
+            self.panel.when_built(lambda: self.call_after_refresh(settle))
 
     def current_decision(self) -> DecisionView | None:
         """The shown decision, only while it belongs to the highlighted customer."""

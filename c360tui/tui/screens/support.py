@@ -17,6 +17,7 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
+from c360tui.tui.heap import settle
 from c360tui.tui.messages import DataFailed, SearchFinished
 from c360tui.tui.safe_text import safe_text
 from c360tui.tui.widgets.keys_footer import KeysFooter
@@ -67,6 +68,7 @@ class SupportScreen(DataWorkers, Screen[object]):
         self.results: list[SearchResult] = []
         self.shown_query = ""  # the query whose results the table shows
         self._widths: tuple[int, int, int] | None = None
+        self._heap_settled = False  # whether the heap was frozen after the first results
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -158,6 +160,10 @@ class SupportScreen(DataWorkers, Screen[object]):
         table = self.query_one("#results", DataTable)
         self.refresh(search.region, status.region, table.region)
         search.results_shown()
+        if event.results and not self._heap_settled:
+            # The store and specs are open now: freeze them out of later full collections.
+            self._heap_settled = True
+            self.call_after_refresh(settle)
         if event.query.strip():
             ids = [result.customer_id for result in event.results]
             self.tracker.search(self.role, self.view, event.query, ids)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 # The view spec each role's screen shows.
 ROLE_VIEWS = {"support": "support_close_case", "sdr": "sdr_call_now", "csm": "csm_at_risk"}
 START_SCREENS = ("launcher", "support", "sdr", "csm")
+# The stylesheets of a start on a queue: Textual loads a screen's CSS_PATH only when the screen is
+# pushed, not for the first screen. The launcher and the support lookup need c360.tcss alone.
+QUEUE_START_CSS: list[str | PurePath] = ["c360.tcss", "decision.tcss"]
 
 
 def _c360_commands() -> type[Provider]:
@@ -71,7 +74,7 @@ class C360App(App[None]):
         start: str = "launcher",
         telemetry_path: Path | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(css_path=QUEUE_START_CSS if start in ("sdr", "csm") else None)
         if start not in START_SCREENS:
             raise ValueError(f"start must be one of {', '.join(START_SCREENS)}, not {start!r}")
         self.store_path = store_path

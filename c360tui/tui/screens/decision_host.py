@@ -32,6 +32,8 @@ PaletteCommand = tuple[str, str, Callable[[], object]]
 class DecisionHostScreen(DataWorkers, Screen[object]):
     """A screen with one DecisionPanel whose focused signal `w`, `!` and `i` act on."""
 
+    # The decision view's styles, loaded when the first such screen is pushed (not at start).
+    CSS_PATH = "../decision.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("w", "why", "Why", id="decision.why", tooltip="Where the focused value came from"),
         Binding(

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 class WhyScreen(ModalScreen[None]):
     """A modal explaining one signal; escape or `w` closes it."""
 
+    # The trust looks of its value rows are styled in decision.tcss (loaded by its host already).
+    CSS_PATH = "../decision.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "escape,w", "dismiss", "Close", id="why.close", tooltip="Back to the decision view"

@@ -78,7 +78,8 @@ class LauncherScreen(Screen[None]):
     def on_mount(self) -> None:
         self.title = "c360"
         self.sub_title = "pick a role"
-        cast("C360App", self.app).tracker.screen_opened("launcher")
+        # Recorded once the screen is painted: the event modules then load after the first paint.
+        self.call_after_refresh(cast("C360App", self.app).tracker.screen_opened, "launcher")
         roles = self.query_one("#roles", OptionList)
         roles.highlighted = 0
         roles.focus()

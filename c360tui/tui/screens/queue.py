@@ -132,7 +132,8 @@ class QueueScreen(DecisionHostScreen):
         ready = self._ahead.pop(item.customer_id, None)
         if ready is not None:
             self.show_decision(ready, "queue")
-            self._read_ahead()
+            # Once this step is painted: the worker's store read would share the GIL with it.
+            self.call_after_refresh(self._read_ahead)
         else:
             self.load_decision(self.view, item.customer_id, self.clock())
 

@@ -61,7 +61,9 @@ class DecisionPanel(Widget):
         ),
     ]
 
-    decision: reactive[DecisionView | None] = reactive(None)
+    # No repaint of the whole panel on a change: an in-place update refreshes the widgets whose
+    # text changed, and a rebuild paints its new tree (a whole-panel repaint redrew ~45 widgets).
+    decision: reactive[DecisionView | None] = reactive(None, repaint=False)
     shown_fold: reactive[int] = reactive(0)
 
     class ActionChosen(Message):

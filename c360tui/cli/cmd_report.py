@@ -15,6 +15,7 @@ from rich.text import Text
 
 from c360tui.cli.app import app, err_console
 from c360tui.cli.options import SpecsOption
+from c360tui.core.durations import format_ms
 from c360tui.errors import C360Error
 from c360tui.text_safety import printable
 
@@ -81,16 +82,6 @@ def format_cell(column: str, value: Cell) -> str:
     if column.endswith("_ms"):
         return format_ms(int(value))
     return f"{value:,}" if isinstance(value, int) else str(value)
-
-
-def format_ms(ms: int) -> str:
-    """Milliseconds for people: 850 ms, 3.2 s, 4m 05s."""
-    if ms < 1000:
-        return f"{ms} ms"
-    if ms < 60_000:
-        return f"{ms / 1000:.1f} s"
-    minutes, seconds = divmod(round(ms / 1000), 60)
-    return f"{minutes}m {seconds:02d}s"
 
 
 def rich_table(table: Table) -> RichTable:

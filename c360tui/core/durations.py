@@ -21,6 +21,16 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(seconds=float(amount) * _UNITS[unit])
 
 
+def format_ms(ms: int) -> str:
+    """Milliseconds for people: 850 ms, 3.2 s, 4m 05s (time to decision, gaps, session lengths)."""
+    if ms < 1000:
+        return f"{ms} ms"
+    if ms < 60_000:
+        return f"{ms / 1000:.1f} s"
+    minutes, seconds = divmod(round(ms / 1000), 60)
+    return f"{minutes}m {seconds:02d}s"
+
+
 def format_age(delta: timedelta) -> str:
     """Say a duration the way a rep would read it aloud: "45s", "12m", "5h", "3d", "11w"."""
     seconds = max(0, int(delta.total_seconds()))

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from textual.content import Content
 
+from c360tui.core import durations
 from c360tui.tui.safe_text import join
 
 SPARKS = " ▁▂▃▄▅▆▇█"
@@ -63,14 +64,7 @@ def column_chart(values: Sequence[float | None], height: int, step: int = 2) -> 
 
 def format_ms(ms: int | None) -> str:
     """Milliseconds for people: 850 ms, 3.2 s, 4m 05s; — when unknown."""
-    if ms is None:
-        return "—"
-    if ms < 1000:
-        return f"{ms} ms"
-    if ms < 60_000:
-        return f"{ms / 1000:.1f} s"
-    minutes, seconds = divmod(round(ms / 1000), 60)
-    return f"{minutes}m {seconds:02d}s"
+    return "—" if ms is None else durations.format_ms(ms)
 
 
 def pct(share: float | None) -> str:

@@ -28,10 +28,11 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from c360tui.core.durations import format_ms
 from c360tui.errors import C360Error
 from c360tui.metrics.replay import SessionSummary, Step
 from c360tui.tui.safe_text import join, safe_content
-from c360tui.tui.screens.replay_frames import Frame, Replay, build_replay, clock, gap
+from c360tui.tui.screens.replay_frames import Frame, Replay, build_replay, clock
 from c360tui.tui.screens.replay_lines import Lines
 
 __all__ = [
@@ -291,7 +292,7 @@ class ReplayScreen(ReadingScreen):
                 Content.styled(" · ", "dim"),
                 safe_content(s.role or "—", 20),
                 Content.styled(
-                    f" · {s.start:%Y-%m-%d %H:%M} UTC · {gap(round(s.seconds * 1000))[1:]}"
+                    f" · {s.start:%Y-%m-%d %H:%M} UTC · {format_ms(round(s.seconds * 1000))}"
                     f" · {s.actions} action(s), {s.overrides} override(s)",
                     "dim",
                 ),

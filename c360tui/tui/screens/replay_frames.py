@@ -15,7 +15,7 @@ from rich.cells import cell_len
 from textual.content import Content
 from textual.geometry import Size
 
-from c360tui.core.durations import age_against_budget, format_age
+from c360tui.core.durations import age_against_budget, format_age, format_ms
 from c360tui.metrics.replay import ShownView, Step, describe
 from c360tui.telemetry.events import ShownSignal
 from c360tui.tui.safe_text import join, safe_content
@@ -51,12 +51,7 @@ def clock(ms: int) -> str:
 
 def gap(ms: int) -> str:
     """The time since the previous event: +850 ms, +3.2 s, +4m 05s."""
-    if ms < 1000:
-        return f"+{ms} ms"
-    if ms < 60_000:
-        return f"+{ms / 1000:.1f} s"
-    minutes, seconds = divmod(round(ms / 1000), 60)
-    return f"+{minutes}m {seconds:02d}s"
+    return f"+{format_ms(ms)}"
 
 
 def short(step: Step) -> str:
@@ -156,7 +151,7 @@ def event_line(step: Step) -> Content:
             safe_content(step.action or "", 24, style="bold"),
             " ",
             verdict,
-            Content.styled(f"  {gap(step.ms_since_view or 0)[1:]} after the view opened", "dim"),
+            Content.styled(f"  {format_ms(step.ms_since_view or 0)} after the view opened", "dim"),
         )
     return join(Content.styled("EVENT ", "bold"), safe_content(describe(step), 100))
 

@@ -22,10 +22,10 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import Worker, get_current_worker
 
+from c360tui.core.durations import format_ms
 from c360tui.metrics.replay import SessionSummary
 from c360tui.tui.safe_text import safe_content, safe_text
 from c360tui.tui.screens.replay import ReadingScreen, ReplayScreen
-from c360tui.tui.screens.replay_frames import gap
 
 # The Session column shows this much of each id: enough for `c360 replay ID` to find it.
 ID_SHOWN = 8
@@ -68,7 +68,7 @@ def row_of(s: SessionSummary) -> tuple[Text, ...]:
         safe_text(s.rep, 16),
         safe_text(s.role or "—", 16),
         Text(s.start.strftime("%Y-%m-%d %H:%M")),
-        Text(gap(round(s.seconds * 1000))[1:], justify="right"),
+        Text(format_ms(round(s.seconds * 1000)), justify="right"),
         Text(f"{s.customers:,}", justify="right"),
         Text(f"{s.actions:,}", justify="right"),
         Text(f"{s.overrides:,}", justify="right", style="bold" if s.overrides else ""),

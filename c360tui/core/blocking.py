@@ -1,176 +1,18 @@
-"""Preparing records for matching: normalised field columns, junk removal, switchboard detection
-and blocking keys.
+"""Preparing the normalised field columns for matching: switchboard detection and blocking keys.
+
+The columns themselves are built in field_table.py (re-exported here).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from rapidfuzz import fuzz
 
-from c360tui.core.identity_spec import DERIVED_INPUTS, IdentitySpec, split_block_part
-from c360tui.core.normalize import (
-    canonical_first_name,
-    company_domain_of_email,
-    fold_name,
-    fold_text,
-    normalize_address,
-    normalize_company,
-    normalize_date,
-    normalize_domain,
-    normalize_email,
-    normalize_identifier,
-    normalize_phone,
-)
-from c360tui.core.records import AttrValue, SourceRecord
+from c360tui.core.field_table import Column, FieldTable, FieldTableBuilder
+from c360tui.core.identity_spec import IdentitySpec, split_block_part
 
-Column = list[str | None]
-_Text = Callable[[str], str | None]
-
-
-def _text(value: AttrValue | None) -> str | None:
-    """The raw text of an attribute value, or None for missing, empty and non-scalar values."""
-    if value is None or isinstance(value, (bool, list)):
-        return None
-    text = value.strip() if isinstance(value, str) else str(value)
-    return text or None
-
-
-def _personal_email(roles: frozenset[str]) -> _Text:
-    """normalize_email that also drops team inboxes (billing@, ap@...), which name no person."""
-
-    def normalise(raw: str) -> str | None:
-        email = normalize_email(raw)
-        if email is None or email.split("@", 1)[0] in roles:
-            return None
-        return email
-
-    return normalise
-
-
-def _simple_normalizer(kind: str, region: str, roles: frozenset[str] = frozenset()) -> _Text:
-    """The single-attribute normaliser of a field kind; empty results count as missing."""
-    simple: dict[str, _Text] = {
-        "email": _personal_email(roles) if roles else normalize_email,
-        "phone": lambda raw: normalize_phone(raw, region),
-        "name": lambda raw: fold_name(raw) or None,
-        "first_name": lambda raw: canonical_first_name(raw) or None,
-        "company": lambda raw: normalize_company(raw) or None,
-        "domain": normalize_domain,
-        "company_domain": normalize_domain,
-        "date": normalize_date,
-        "address": lambda raw: normalize_address(raw) or None,
-        "id": lambda raw: normalize_identifier(raw) or None,
-        "text": lambda raw: fold_text(raw) or None,
-    }
-    return simple[kind]
-
-
-class FieldTable:
-    """Normalised values of every spec field for a sorted list of records, junk already removed.
-
-    `raw[field]` keeps the trimmed source text of fields a rule compares `exact`; `person[i]` is
-    a record's folded full name, used to count the distinct people behind a shared value.
-    """
-
-    def __init__(self, records: Sequence[SourceRecord], spec: IdentitySpec, region: str) -> None:
-        self.size = len(records)
-        self.values: dict[str, Column] = {}
-        self.raw: dict[str, Column] = {}
-        # columns nickname-mapped for `name` comparisons, filled by the rules that need them
-        self.name_columns: dict[str, Column] = {}
-        attrs = [record.attributes for record in records]
-        self._roles = frozenset(fold_text(role) for role in spec.junk.role_mailboxes)
-        # raw text is kept only where a rule compares it exactly: it costs a column per field
-        exact = {c.field for rule in spec.rules for c in rule.compare if c.method == "exact"}
-        everywhere = {fold_text(value) for value in spec.junk.everywhere}
-        # plain fields first: the derived ones (full_name, company_domain) read their columns
-        order = sorted(spec.fields.items(), key=lambda item: item[1] in DERIVED_INPUTS)
-        person: Column | None = None
-        for name, kind in order:
-            junk = everywhere | {fold_text(value) for value in spec.junk.fields.get(name, [])}
-            if name in exact:
-                self.raw[name] = [_text(a.get(name)) for a in attrs]
-            if kind == "full_name":
-                column = self._full_names(attrs, everywhere)
-                person = column
-            else:
-                normalizer = _simple_normalizer(kind, region, self._roles)
-                column = _normalise([a.get(name) for a in attrs], normalizer, junk)
-                if kind == "company_domain":
-                    self._fill_email_domains(column, attrs, everywhere, spec)
-            self.values[name] = column
-        # the same as a full_name field's column (both drop the same junk): computed once
-        self.person: Column = person if person is not None else self._full_names(attrs, everywhere)
-
-    def _column_or(self, name: str, attrs: list[dict[str, AttrValue]], kind: str, junk: set[str],
-                   region: str) -> Column:  # fmt: skip
-        """An already-normalised column, or one normalised now for a field the spec lacks."""
-        if name in self.values:
-            return self.values[name]
-        raw = [a.get(name) for a in attrs]
-        return _normalise(raw, _simple_normalizer(kind, region, self._roles), junk)
-
-    def _fill_email_domains(
-        self, column: Column, attrs: list[dict[str, AttrValue]], junk: set[str], spec: IdentitySpec
-    ) -> None:
-        """Fill missing company domains from company (non-freemail) email addresses."""
-        email_junk = junk | {fold_text(value) for value in spec.junk.fields.get("email", [])}
-        emails = self._column_or("email", attrs, "email", email_junk, "")
-        for index, value in enumerate(column):
-            if value is None:
-                email = emails[index]
-                if email is not None:
-                    column[index] = company_domain_of_email(email)
-
-    def _full_names(self, attrs: list[dict[str, AttrValue]], junk: set[str]) -> Column:
-        """First name (nickname-mapped) and last name, folded; None when both are missing."""
-        firsts = self._column_or("first_name", attrs, "first_name", junk, "")
-        lasts = self._column_or("last_name", attrs, "name", junk, "")
-        out: Column = []
-        for first, last in zip(firsts, lasts, strict=True):
-            if first is None:
-                out.append(None if last is None else fold_name(last))
-            elif last is None:
-                out.append(canonical_first_name(first))
-            else:
-                out.append(f"{canonical_first_name(first)} {fold_name(last)}")
-        return out
-
-
-def _normalise(raw: Sequence[AttrValue | None], normalizer: _Text, junk: set[str]) -> Column:
-    """Normalise a column of raw attribute values, junk checked on the folded raw text and on
-    the normalised value.
-
-    A memo keyed by the raw value makes repeated values (one person's many tickets) cost one
-    dictionary look-up each; lists (unhashable) and other odd values go the long way.
-    """
-    memo: dict[object, str | None] = {None: None}
-    normalised_junk = {n for n in (normalizer(value) for value in junk) if n is not None}
-
-    def compute(value: AttrValue | None) -> str | None:
-        text = _text(value)
-        if text is None or fold_text(text) in junk:
-            return None
-        result = normalizer(text)
-        return None if result in normalised_junk else result
-
-    out: Column = []
-    append = out.append
-    get = memo.get
-    for value in raw:
-        known = get(value, _UNSEEN)
-        if known is not _UNSEEN:
-            append(known)  # type: ignore[arg-type]
-        elif isinstance(value, list):
-            append(None)
-        else:
-            known = memo[value] = compute(value)
-            append(known)
-    return out
-
-
-_UNSEEN = object()
+__all__ = ["Column", "FieldTable", "FieldTableBuilder", "build_blocks", "drop_shared_values"]
 
 
 def count_people(names: Sequence[str | None], limit: int) -> int:

@@ -44,6 +44,9 @@ class Resolution:
     stats: ResolutionStats
     # the records of each customer, in the order of `clusters` (one record per key)
     members: dict[str, list[SourceRecord]] = field(default_factory=dict)
+    # each customer's record positions (in sorted key order), beside its id in `ids`
+    groups: list[list[int]] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
 
 
 def resolve(
@@ -66,7 +69,29 @@ def resolve(
     del by_pair
     keys = [RecordKey(feed, record_id) for feed, record_id in pairs]
     del pairs
-    table = FieldTable(ordered, spec, region)
+    table = FieldTable.of(ordered, spec, region)
+    resolution = resolve_table(keys, table, spec, previous_ids=previous_ids, splits=splits)
+    resolution.members = {
+        customer_id: [ordered[i] for i in group]
+        for customer_id, group in zip(resolution.ids, resolution.groups, strict=True)
+    }
+    return resolution
+
+
+def resolve_table(
+    keys: Sequence[RecordKey],
+    table: FieldTable,
+    spec: IdentitySpec,
+    *,
+    previous_ids: Mapping[RecordKey, str] | None = None,
+    splits: Iterable[tuple[RecordKey, RecordKey]] = (),
+    maps: bool = True,
+) -> Resolution:
+    """`resolve` over records given as their sorted keys and the FieldTable in the same order.
+
+    The customers come as `groups` (record positions) beside `ids`; `maps=False` leaves the
+    per-record `assignment` and `clusters` maps empty (a large ingest needs only the groups).
+    """
     stats = ResolutionStats(records=len(keys))
     stats.shared_values = drop_shared_values(table, spec)
 
@@ -80,27 +105,38 @@ def resolve(
     roots: dict[int, list[int]] = {}
     for index in range(len(keys)):
         roots.setdefault(union_find.find(index), []).append(index)
-    members = sorted(roots.values(), key=lambda indices: indices[0])
-    ids = assign_ids([[keys[i] for i in group] for group in members], previous_ids or {})
+    groups = sorted(roots.values(), key=lambda indices: indices[0])
+    del roots, union_find
+    ids = assign_ids([[keys[i] for i in group] for group in groups], previous_ids or {})
 
-    assignment: dict[RecordKey, str] = {}
-    clusters: dict[str, list[RecordKey]] = {}
-    records_of: dict[str, list[SourceRecord]] = {}
-    customer_of: list[str] = [""] * len(keys)  # by record index
-    for group, customer_id in zip(members, ids, strict=True):
-        group_keys = clusters[customer_id] = [keys[i] for i in group]
-        records_of[customer_id] = [ordered[i] for i in group]
+    customer_of: list[str] = [""] * len(keys)  # by record position
+    for group, customer_id in zip(groups, ids, strict=True):
         for index in group:
             customer_of[index] = customer_id
-        assignment.update(dict.fromkeys(group_keys, customer_id))
+    assignment: dict[RecordKey, str] = {}
+    clusters: dict[str, list[RecordKey]] = {}
+    if maps:
+        for group, customer_id in zip(groups, ids, strict=True):
+            group_keys = clusters[customer_id] = [keys[i] for i in group]
+            assignment.update(dict.fromkeys(group_keys, customer_id))
     merges: dict[str, list[MergeEvidence]] = {}
     for evidence, left in zip(linker.merges, linker.merge_left, strict=True):
         merges.setdefault(customer_of[left], []).append(evidence)
-    held = _attach_held(linker.held, assignment)
-    stats.customers = len(clusters)
+    held = _attach_held(linker.held, _customers_of_held(linker.held, keys, customer_of))
+    stats.customers = len(groups)
     stats.merges = len(linker.merges)
     stats.held = len({id(h) for items in held.values() for h in items})
-    return Resolution(assignment, clusters, merges, held, stats, records_of)
+    return Resolution(assignment, clusters, merges, held, stats, groups=groups, ids=ids)
+
+
+def _customers_of_held(
+    held: Sequence[HeldMerge], keys: Sequence[RecordKey], customer_of: Sequence[str]
+) -> dict[RecordKey, str]:
+    """The customer of each record a held link names (held links are few; records are many)."""
+    named = {key for item in held for key in (item.left, item.right)}
+    if not named:
+        return {}
+    return {key: customer_of[i] for i, key in enumerate(keys) if key in named}
 
 
 class _Linker:

@@ -195,8 +195,7 @@ def _ingest(
     progress: IngestProgress | None = None,
     workers: int | None = None,
 ) -> IngestSummary:
-    from c360tui.core.accounts import account_mates
-    from c360tui.core.resolution import resolve
+    from c360tui.core.resolution import resolve_table
 
     summary = IngestSummary()
     clock = _Meter(summary.timings, summary.cpu_timings)
@@ -223,12 +222,19 @@ def _ingest(
     quarantined: list[QuarantinedRow] = []
     counts: dict[tuple[str, str], FeedCount] = {}
 
-    # Into an empty store, the records stored are exactly the first accepted row per key, so
-    # they are kept as read instead of being loaded back (and decoded) after storing.
-    # Keyed by (feed, record id) tuples, which hash in C.
-    kept: dict[tuple[str, str], SourceRecord] | None = (
-        {} if store.count("source_record") == 0 else None
-    )
+    from c360tui.core.accounts import scoped_attributes
+    from c360tui.ingest.columns import ColumnCollector
+
+    collector = ColumnCollector(identity, sources.default_region, scoped_attributes(sources))
+    # The readers refuse an id repeated with other content within a file; with one file per
+    # feed, an empty store takes the records without checking each against the others, and
+    # numbers them in the order read, so their identity columns are collected as they are read
+    # instead of being scanned back from the store.
+    one_file_per_feed = len({job.feed.name for job in jobs}) == len(jobs)
+    # (an empty table's INTEGER PRIMARY KEY numbers the rows from 1)
+    fresh = one_file_per_feed and store.count("source_record") == 0
+    first_rowid = 1 if fresh else None
+    collect = collector.add if first_rowid is not None else None
 
     def accepted_rows() -> Iterator[tuple[SourceRecord, str, int]]:
         done = 0
@@ -245,8 +251,8 @@ def _ingest(
                 count.read += 1
                 if isinstance(item, SourceRecord):
                     count.accepted += 1
-                    if kept is not None:
-                        kept.setdefault((item.feed, item.record_id), item)
+                    if collect is not None:
+                        collect(item.feed, item.record_id, item.attributes)
                     yield item, count.file, line
                 else:
                     count.quarantined += 1
@@ -254,9 +260,6 @@ def _ingest(
             done = base + job.path.stat().st_size
             report("read", done, total_bytes)
 
-    # The readers refuse an id repeated with other content within a file; with one file per
-    # feed, an empty store can then take the records without checking each against the others.
-    one_file_per_feed = len({job.feed.name for job in jobs}) == len(jobs)
     with clock("read+store"):
         added = add_records(
             store.conn,
@@ -282,37 +285,59 @@ def _ingest(
 
     with clock("load"):
         report("load", 0, None)
-        records = list(kept.values()) if kept is not None else list(store.source_records())
-        kept = None
+        columns = None
+        if first_rowid is not None and not added.conflicts:
+            columns = collector.finish(first_rowid)
+            if not store.rowids_match(columns.keys, columns.rowids):
+                columns = None  # the store numbered them otherwise: read them back instead
+        if columns is None:
+            collector = ColumnCollector(
+                identity, sources.default_region, scoped_attributes(sources)
+            )
+            for rowid, feed, record_id, attributes in store.source_identities():
+                collector.add(feed, record_id, attributes, rowid)
+            columns = collector.finish()
+        del collector
         previous = store.previous_assignment()
         splits = store.split_pairs()
     with clock("resolve"):
         report("resolve", 0, None)
-        resolution = resolve(
-            records, identity, region=sources.default_region, previous_ids=previous, splits=splits
+        resolution = resolve_table(
+            columns.keys,
+            columns.table,
+            identity,
+            previous_ids=previous,
+            splits=splits,
+            maps=False,
         )
-    del previous, records
-    # the pipeline needs each customer's records, not the per-record maps: free those now
-    members = resolution.members
-    stored = sum(len(group) for group in members.values())
-    resolution.assignment = {}
-    resolution.clusters = {}
-    clusters = len(members)
+    del previous
+    columns.table = None  # type: ignore[assignment]  # the identity columns are done with
+    groups = resolution.groups
+    stored = len(columns.keys)
+    clusters = len(groups)
 
     with clock("accounts"):
-        mates = account_mates(members, sources)
+        mates = columns.votes.mates(groups)
+    columns.votes = None  # type: ignore[assignment]
 
     from c360tui.ingest.parallel import ReconcileWork, default_workers, encoded_chunks
 
     work = ReconcileWork(
-        list(members.items()), sources, mates, resolution.merges, resolution.held, store.region
+        resolution.ids,
+        groups,
+        columns.rowids,
+        mates,
+        sources,
+        resolution.merges,
+        resolution.held,
+        store.region,
     )
     chosen = default_workers(clusters) if workers is None else workers
     worker_cpu = {"reconcile": 0.0, "write": 0.0}
 
     def chunks() -> Iterator[EncodedCustomers]:
         done = 0
-        for chunk in encoded_chunks(work, chosen):
+        for chunk in encoded_chunks(work, chosen, store.source_rows):
             worker_cpu["reconcile"] += chunk.reconcile_cpu
             worker_cpu["write"] += chunk.encode_cpu
             done += chunk.rows.counts[0]

@@ -150,6 +150,54 @@ def source_records(conn: sqlite3.Connection) -> Iterator[SourceRecord]:
         yield SourceRecord(system, feed, record_id, load_time(updated), load_json(attributes))
 
 
+def source_identities(
+    conn: sqlite3.Connection,
+) -> Iterator[tuple[int, str, str, dict[str, AttrValue]]]:
+    """(row id, feed, record id, attributes) of every stored source record, in ingest order."""
+    load_json = codec.load_json
+    for rowid, feed, record_id, attributes in conn.execute(
+        "SELECT id, feed, record_id, attributes FROM source_record ORDER BY id"
+    ):
+        yield rowid, feed, record_id, load_json(attributes)
+
+
+def source_rows(
+    conn: sqlite3.Connection, rowids: Sequence[int]
+) -> list[tuple[int, str, str, str, str | None, str]]:
+    """(id, system, feed, record id, updated at, attributes JSON) of the given source_record
+    ids, in no particular order; ids that do not exist are left out."""
+    if not rowids:
+        return []
+    return conn.execute(
+        "SELECT id, system, feed, record_id, updated_at, attributes FROM source_record "
+        "WHERE id IN (SELECT value FROM json_each(?))",
+        (codec.dump_json(list(rowids)),),
+    ).fetchall()
+
+
+def rowids_match(
+    conn: sqlite3.Connection, keys: Sequence[RecordKey], rowids: Sequence[int], probes: int = 64
+) -> bool:
+    """True when source_record holds exactly these records under these ids.
+
+    Checks the row count and the highest id, then the keys of `probes` evenly spaced records
+    (and the first and last): enough to catch ids numbered in another order.
+    """
+    count, highest = conn.execute("SELECT count(*), max(id) FROM source_record").fetchone()
+    if count != len(keys) or (keys and highest != max(rowids)):
+        return False
+    step = max(len(keys) // probes, 1)
+    positions = {*range(0, len(keys), step), len(keys) - 1} if keys else set()
+    for position in positions:
+        row = conn.execute(
+            "SELECT feed, record_id FROM source_record WHERE id = ?", (rowids[position],)
+        ).fetchone()
+        key = keys[position]
+        if row is None or (row[0], row[1]) != (key.feed, key.record_id):
+            return False
+    return True
+
+
 def records_by_key(conn: sqlite3.Connection, keys: Sequence[RecordKey]) -> list[SourceRecord]:
     """The stored source records for the given keys (those that exist), in the given order."""
     found: list[SourceRecord] = []

@@ -143,6 +143,18 @@ class Store:
         """Every stored source record, for re-resolution."""
         return customers.source_records(self.conn)
 
+    def source_identities(self) -> Iterator[tuple[int, str, str, dict[str, AttrValue]]]:
+        """(row id, feed, record id, attributes) of every stored record, for re-resolution."""
+        return customers.source_identities(self.conn)
+
+    def source_rows(self, rowids: list[int]) -> list[tuple[int, str, str, str, str | None, str]]:
+        """The stored rows of these source_record ids (any order), as reconcile reads them."""
+        return customers.source_rows(self.conn, rowids)
+
+    def rowids_match(self, keys: Sequence[RecordKey], rowids: Sequence[int]) -> bool:
+        """True when the stored source records are exactly `keys` under the ids `rowids`."""
+        return customers.rowids_match(self.conn, keys, rowids)
+
     def records(self, keys: Sequence[RecordKey]) -> list[SourceRecord]:
         """The stored source records for the given keys."""
         return customers.records_by_key(self.conn, keys)

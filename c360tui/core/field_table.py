@@ -1,0 +1,227 @@
+"""The normalised identity fields of every record, as columns: what the match rules read.
+
+Records are added one at a time (`FieldTableBuilder.add`) and only their normalised values are
+kept, so an ingest of millions of rows never holds the rows themselves while it resolves them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from c360tui.core.identity_spec import IdentitySpec
+from c360tui.core.normalize import (
+    canonical_first_name,
+    company_domain_of_email,
+    fold_name,
+    fold_text,
+    normalize_address,
+    normalize_company,
+    normalize_date,
+    normalize_domain,
+    normalize_email,
+    normalize_identifier,
+    normalize_phone,
+)
+from c360tui.core.records import AttrValue, SourceRecord
+
+Column = list[str | None]
+_Text = Callable[[str], str | None]
+_UNSEEN = object()
+
+
+def _text(value: AttrValue | None) -> str | None:
+    """The raw text of an attribute value, or None for missing, empty and non-scalar values."""
+    if value is None or isinstance(value, (bool, list)):
+        return None
+    text = value.strip() if isinstance(value, str) else str(value)
+    return text or None
+
+
+def _personal_email(roles: frozenset[str]) -> _Text:
+    """normalize_email that also drops team inboxes (billing@, ap@...), which name no person."""
+
+    def normalise(raw: str) -> str | None:
+        email = normalize_email(raw)
+        if email is None or email.split("@", 1)[0] in roles:
+            return None
+        return email
+
+    return normalise
+
+
+def _simple_normalizer(kind: str, region: str, roles: frozenset[str] = frozenset()) -> _Text:
+    """The single-attribute normaliser of a field kind; empty results count as missing."""
+    simple: dict[str, _Text] = {
+        "email": _personal_email(roles) if roles else normalize_email,
+        "phone": lambda raw: normalize_phone(raw, region),
+        "name": lambda raw: fold_name(raw) or None,
+        "first_name": lambda raw: canonical_first_name(raw) or None,
+        "company": lambda raw: normalize_company(raw) or None,
+        "domain": normalize_domain,
+        "company_domain": normalize_domain,
+        "date": normalize_date,
+        "address": lambda raw: normalize_address(raw) or None,
+        "id": lambda raw: normalize_identifier(raw) or None,
+        "text": lambda raw: fold_text(raw) or None,
+    }
+    return simple[kind]
+
+
+@dataclass(slots=True)
+class FieldTable:
+    """Normalised values of every spec field for a sorted list of records, junk already removed.
+
+    `raw[field]` keeps the trimmed source text of fields a rule compares `exact`; `person[i]` is
+    a record's folded full name, used to count the distinct people behind a shared value.
+    """
+
+    size: int
+    values: dict[str, Column]
+    raw: dict[str, Column]
+    person: Column
+    # columns nickname-mapped for `name` comparisons, filled by the rules that need them
+    name_columns: dict[str, Column] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, records: Sequence[SourceRecord], spec: IdentitySpec, region: str) -> FieldTable:
+        """The table of `records`, in their order."""
+        builder = FieldTableBuilder(spec, region)
+        for record in records:
+            builder.add(record.attributes)
+        return builder.table()
+
+
+class _Normalised:
+    """One source attribute normalised into one column, junk checked on the folded raw text and
+    on the normalised value.
+
+    A memo keyed by the raw value makes repeated values (one person's many tickets) cost one
+    dictionary look-up each.
+    """
+
+    __slots__ = ("attribute", "column", "junk", "memo", "normalised_junk", "normalizer")
+
+    def __init__(self, attribute: str, normalizer: _Text, junk: set[str]) -> None:
+        self.attribute = attribute
+        self.normalizer = normalizer
+        self.junk = junk
+        self.normalised_junk = {n for n in map(normalizer, junk) if n is not None}
+        self.memo: dict[object, str | None] = {None: None}
+        self.column: Column = []
+
+    def add(self, value: AttrValue | None) -> None:
+        if isinstance(value, list):  # unhashable, and never an identifier
+            self.column.append(None)
+            return
+        known = self.memo.get(value, _UNSEEN)
+        if known is _UNSEEN:
+            known = self.memo[value] = self._compute(value)
+        self.column.append(known)  # type: ignore[arg-type]
+
+    def _compute(self, value: AttrValue | None) -> str | None:
+        text = _text(value)
+        if text is None or fold_text(text) in self.junk:
+            return None
+        result = self.normalizer(text)
+        return None if result in self.normalised_junk else result
+
+
+class FieldTableBuilder:
+    """Builds a FieldTable from records' attributes added one at a time (nothing else kept).
+
+    Plain fields are normalised as they arrive; derived fields (full_name, company_domain) are
+    computed from those columns in `table()`.
+    """
+
+    def __init__(self, spec: IdentitySpec, region: str) -> None:
+        self._spec = spec
+        roles = frozenset(fold_text(role) for role in spec.junk.role_mailboxes)
+        self._everywhere = {fold_text(value) for value in spec.junk.everywhere}
+        # raw text is kept only where a rule compares it exactly: it costs a column per field
+        exact = {c.field for rule in spec.rules for c in rule.compare if c.method == "exact"}
+        self._raw: dict[str, Column] = {name: [] for name in spec.fields if name in exact}
+        self._columns: dict[str, _Normalised] = {}
+        for name, kind in spec.fields.items():
+            if kind != "full_name":
+                normalizer = _simple_normalizer(kind, region, roles)
+                self._columns[name] = _Normalised(name, normalizer, self._junk(name))
+        # inputs of derived fields that the spec does not normalise itself, under their own kind
+        kinds = set(spec.fields.values())
+        fallback: dict[str, str] = {"first_name": "first_name", "last_name": "name"}
+        if "company_domain" in kinds:
+            fallback["email"] = "email"
+        for name, fallback_kind in fallback.items():
+            if name not in self._columns:
+                junk = self._junk(name) if name == "email" else set(self._everywhere)
+                normalizer = _simple_normalizer(fallback_kind, "", roles)
+                self._columns[name] = _Normalised(name, normalizer, junk)
+        self._size = 0
+
+    def _junk(self, name: str) -> set[str]:
+        return self._everywhere | {fold_text(v) for v in self._spec.junk.fields.get(name, [])}
+
+    def add(self, attributes: Mapping[str, AttrValue]) -> None:
+        """Normalise one record's identity fields onto the end of every column."""
+        get = attributes.get
+        for column in self._columns.values():
+            column.add(get(column.attribute))
+        for name, raw in self._raw.items():
+            raw.append(_text(get(name)))
+        self._size += 1
+
+    def table(self, order: Sequence[int] | None = None) -> FieldTable:
+        """The table of the records added, in `order` (positions in the order added) if given.
+
+        The builder's columns are handed over (and reordered): add nothing after this.
+        """
+        columns = {name: c.column for name, c in self._columns.items()}
+        raw = dict(self._raw)
+        size = self._size
+        if order is not None:
+            columns = {name: [c[i] for i in order] for name, c in columns.items()}
+            raw = {name: [c[i] for i in order] for name, c in raw.items()}
+            size = len(order)
+        self._columns = {}
+        self._raw = {}
+        person = _full_names(columns["first_name"], columns["last_name"])
+        values: dict[str, Column] = {}
+        for name, kind in self._spec.fields.items():
+            if kind == "full_name":
+                values[name] = person
+                continue
+            values[name] = columns[name]
+            if kind == "company_domain":
+                _fill_email_domains(values[name], columns["email"])
+        return FieldTable(size, values, raw, person)
+
+
+def _fill_email_domains(domains: Column, emails: Column) -> None:
+    """Fill missing company domains from company (non-freemail) email addresses."""
+    for index, value in enumerate(domains):
+        if value is None:
+            email = emails[index]
+            if email is not None:
+                domains[index] = company_domain_of_email(email)
+
+
+def _full_names(firsts: Column, lasts: Column) -> Column:
+    """First name (nickname-mapped) and last name, folded; None when both are missing."""
+    out: Column = []
+    append = out.append
+    # both parts repeat across millions of records: each is folded once
+    first_of: dict[str, str] = {}
+    last_of: dict[str, str] = {}
+    folded_last = ""
+    for first, last in zip(firsts, lasts, strict=True):
+        if last is not None:
+            known = last_of.get(last)
+            folded_last = known if known is not None else last_of.setdefault(last, fold_name(last))
+        if first is None:
+            append(None if last is None else folded_last)
+            continue
+        folded_first = first_of.get(first)
+        if folded_first is None:
+            folded_first = first_of[first] = canonical_first_name(first)
+        append(folded_first if last is None else f"{folded_first} {folded_last}")
+    return out

@@ -1,0 +1,88 @@
+"""What resolution needs of every stored record, gathered while ingest reads or scans them.
+
+An ingest of millions of rows cannot hold them all as Python objects (at a million customers
+that alone was 3.5 GiB). Resolution reads only the identity fields and the account votes, so
+those are kept as columns of normalised values, beside each record's key and its row id in the
+store; reconcile later reads the records it needs back from the store, a chunk at a time.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Mapping
+from dataclasses import dataclass
+from itertools import accumulate, pairwise
+
+from c360tui.core.accounts import AccountVotes
+from c360tui.core.field_table import FieldTable, FieldTableBuilder
+from c360tui.core.identity_spec import IdentitySpec
+from c360tui.core.records import AttrValue, RecordKey
+
+
+@dataclass(slots=True)
+class RecordColumns:
+    """Every record once, sorted by key: the keys, identity columns, account votes, row ids."""
+
+    keys: list[RecordKey]
+    table: FieldTable
+    votes: AccountVotes
+    rowids: array[int]  # the source_record id of each record, in key order
+
+
+class ColumnCollector:
+    """Collects records' keys and identity columns one record at a time, in any order.
+
+    A key added twice (an exact repeat the store skipped) counts once: its first occurrence.
+    """
+
+    def __init__(self, spec: IdentitySpec, region: str, scoped: frozenset[str]) -> None:
+        self._builder = FieldTableBuilder(spec, region)
+        self._votes = AccountVotes(scoped)
+        self._feeds: list[str] = []
+        self._record_ids: list[str] = []
+        self._rowids: array[int] = array("q")
+
+    def add(
+        self, feed: str, record_id: str, attributes: Mapping[str, AttrValue], rowid: int = 0
+    ) -> None:
+        """One record; `rowid` is its store id where known (else see `finish`'s `first_rowid`)."""
+        self._builder.add(attributes)
+        self._votes.add(attributes)
+        self._feeds.append(feed)
+        self._record_ids.append(record_id)
+        self._rowids.append(rowid)
+
+    def __len__(self) -> int:
+        return len(self._feeds)
+
+    def finish(self, first_rowid: int | None = None) -> RecordColumns:
+        """The records sorted by (feed, record id), each key once.
+
+        `first_rowid` numbers the records instead of the row ids given to `add`: the first
+        occurrence of each key, in the order added, gets the next id from it (as an empty
+        table's INTEGER PRIMARY KEY numbers the rows inserted into it).
+        """
+        feeds, record_ids = self._feeds, self._record_ids
+        pairs = list(zip(feeds, record_ids, strict=True))
+        # a stable sort: of equal keys, the first added comes first and is the one kept
+        order = sorted(range(len(pairs)), key=pairs.__getitem__)
+        kept = [order[0]] if order else []
+        for previous, position in pairwise(order):
+            if pairs[position] != pairs[previous]:
+                kept.append(position)
+        if first_rowid is not None:
+            first = bytearray(len(pairs))
+            for position in kept:
+                first[position] = 1
+            # the rank of each first occurrence among first occurrences, in the order added
+            ranks = list(accumulate(first))
+            rowids = array("q", (first_rowid + ranks[p] - 1 for p in kept))
+            del first, ranks
+        else:
+            rowids = array("q", (self._rowids[p] for p in kept))
+        del pairs, order
+        keys = [RecordKey(feeds[p], record_ids[p]) for p in kept]
+        self._feeds, self._record_ids, self._rowids = [], [], array("q")
+        table = self._builder.table(kept)
+        self._votes.reorder(kept)
+        return RecordColumns(keys, table, self._votes, rowids)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from sys import intern
 
 from c360tui.core.identity_spec import IdentitySpec
 from c360tui.core.normalize import (
@@ -28,6 +29,9 @@ from c360tui.core.records import AttrValue, SourceRecord
 Column = list[str | None]
 _Text = Callable[[str], str | None]
 _UNSEEN = object()
+# Raw values each column remembers; past it the memo starts afresh. Bounds the raw text kept
+# alive while millions of rows are read (the normalisers keep their own bounded caches).
+MEMO_LIMIT = 1 << 16
 
 
 def _text(value: AttrValue | None) -> str | None:
@@ -97,7 +101,8 @@ class _Normalised:
     on the normalised value.
 
     A memo keyed by the raw value makes repeated values (one person's many tickets) cost one
-    dictionary look-up each.
+    dictionary look-up each. Normalised values are interned, so every record holding one shares
+    one string however far apart the records were read.
     """
 
     __slots__ = ("attribute", "column", "junk", "memo", "normalised_junk", "normalizer")
@@ -114,9 +119,13 @@ class _Normalised:
         if isinstance(value, list):  # unhashable, and never an identifier
             self.column.append(None)
             return
-        known = self.memo.get(value, _UNSEEN)
+        memo = self.memo
+        known = memo.get(value, _UNSEEN)
         if known is _UNSEEN:
-            known = self.memo[value] = self._compute(value)
+            if len(memo) >= MEMO_LIMIT:
+                memo.clear()
+                memo[None] = None
+            known = memo[value] = self._compute(value)
         self.column.append(known)  # type: ignore[arg-type]
 
     def _compute(self, value: AttrValue | None) -> str | None:
@@ -124,7 +133,7 @@ class _Normalised:
         if text is None or fold_text(text) in self.junk:
             return None
         result = self.normalizer(text)
-        return None if result in self.normalised_junk else result
+        return None if result is None or result in self.normalised_junk else intern(result)
 
 
 class FieldTableBuilder:
@@ -223,5 +232,5 @@ def _full_names(firsts: Column, lasts: Column) -> Column:
         folded_first = first_of.get(first)
         if folded_first is None:
             folded_first = first_of[first] = canonical_first_name(first)
-        append(folded_first if last is None else f"{folded_first} {folded_last}")
+        append(folded_first if last is None else intern(f"{folded_first} {folded_last}"))
     return out

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from sys import intern
 
 from c360tui.core.normalize import company_domain_of_email, normalize_company, normalize_domain
 from c360tui.core.records import AttrValue, SourceRecord
@@ -34,7 +35,7 @@ class AccountVotes:
     account-scoped attribute. Values repeat across records, so each is computed once.
     """
 
-    __slots__ = ("_memos", "carries", "companies", "mail_domains", "scoped", "site_domains")
+    __slots__ = ("_plan", "carries", "companies", "mail_domains", "scoped", "site_domains")
 
     def __init__(self, scoped: Iterable[str] = ()) -> None:
         self.scoped = frozenset(scoped)
@@ -42,14 +43,49 @@ class AccountVotes:
         self.mail_domains: list[str | None] = []
         self.companies: list[str | None] = []
         self.carries = bytearray()
-        self._memos: tuple[dict[str, str | None], ...] = ({}, {}, {})
+        self._plan: list[tuple[str, dict[str, str | None], _Vote, list[str | None]]] = []
+        self._start_plan()
+
+    def _start_plan(self, memos: Sequence[dict[str, str | None]] = ()) -> None:
+        """(attribute, memo, vote, column) for each vote a record casts."""
+        site, mail, company = memos or ({}, {}, {})
+        self._plan = [
+            ("company_domain", site, _site, self.site_domains),
+            ("email", mail, _mail, self.mail_domains),
+            ("company", company, _company, self.companies),
+        ]
 
     def add(self, attributes: Mapping[str, AttrValue]) -> None:
-        site, mail, company = self._memos
-        self.site_domains.append(_memoised(site, attributes.get("company_domain"), _site))
-        self.mail_domains.append(_memoised(mail, attributes.get("email"), _mail))
-        self.companies.append(_memoised(company, attributes.get("company"), _company))
+        get = attributes.get
+        for attribute, memo, compute, column in self._plan:
+            value = get(attribute)
+            if not isinstance(value, str):
+                column.append(None)
+                continue
+            known = memo.get(value, _UNSEEN)
+            if known is _UNSEEN:
+                known = memo[value] = compute(value)
+            column.append(known)  # type: ignore[arg-type]
         self.carries.append(1 if self.scoped and not self.scoped.isdisjoint(attributes) else 0)
+
+    def drain(self) -> tuple[list[str | None], list[str | None], list[str | None], bytes]:
+        """The votes of the records added since the last drain, handed over (see extend)."""
+        drained = (self.site_domains, self.mail_domains, self.companies, bytes(self.carries))
+        memos = [memo for _, memo, _, _ in self._plan]
+        self.site_domains, self.mail_domains, self.companies = [], [], []
+        self.carries = bytearray()
+        self._start_plan(memos)
+        return drained
+
+    def extend(
+        self, votes: tuple[list[str | None], list[str | None], list[str | None], bytes]
+    ) -> None:
+        """Append the drained votes of another AccountVotes."""
+        site, mail, companies, carries = votes
+        self.site_domains.extend([v if v is None else intern(v) for v in site])
+        self.mail_domains.extend([v if v is None else intern(v) for v in mail])
+        self.companies.extend([v if v is None else intern(v) for v in companies])
+        self.carries.extend(carries)
 
     def reorder(self, order: Sequence[int]) -> None:
         """Put the records in `order` (positions in the order added)."""
@@ -57,7 +93,7 @@ class AccountVotes:
         self.mail_domains = [self.mail_domains[i] for i in order]
         self.companies = [self.companies[i] for i in order]
         self.carries = bytearray(self.carries[i] for i in order)
-        self._memos = ({}, {}, {})
+        self._start_plan()
 
     def key(self, positions: Sequence[int]) -> str | None:
         """The account the records at `positions` point at, by majority; None when none does."""
@@ -106,15 +142,6 @@ class AccountVotes:
                 if others:
                     mates[customer] = others
         return mates
-
-
-def _memoised(memo: dict[str, str | None], value: AttrValue | None, compute: _Vote) -> str | None:
-    if not isinstance(value, str):
-        return None
-    known = memo.get(value, _UNSEEN)
-    if known is _UNSEEN:
-        known = memo[value] = compute(value)
-    return known  # type: ignore[return-value]
 
 
 def _site(value: str) -> str | None:

@@ -115,21 +115,17 @@ class _Normalised:
         self.memo: dict[object, str | None] = {None: None}
         self.column: Column = []
 
-    def add(self, value: AttrValue | None) -> None:
-        if isinstance(value, list):  # unhashable, and never an identifier
-            self.column.append(None)
-            return
+    def miss(self, value: object) -> str | None:
+        """The normalised value of one the memo does not hold yet, now remembered."""
         memo = self.memo
-        known = memo.get(value, _UNSEEN)
-        if known is _UNSEEN:
-            if len(memo) >= MEMO_LIMIT:
-                memo.clear()
-                memo[None] = None
-            known = memo[value] = self._compute(value)
-        self.column.append(known)  # type: ignore[arg-type]
+        if len(memo) >= MEMO_LIMIT:
+            memo.clear()
+            memo[None] = None
+        known = memo[value] = self._compute(value)
+        return known
 
-    def _compute(self, value: AttrValue | None) -> str | None:
-        text = _text(value)
+    def _compute(self, value: object) -> str | None:
+        text = _text(value)  # type: ignore[arg-type]
         if text is None or fold_text(text) in self.junk:
             return None
         result = self.normalizer(text)
@@ -166,6 +162,10 @@ class FieldTableBuilder:
                 normalizer = _simple_normalizer(fallback_kind, "", roles)
                 self._columns[name] = _Normalised(name, normalizer, junk)
         self._size = 0
+        # the hot loop's data: (attribute, memo look-up, column append, memo miss) per column
+        self._plan = [
+            (c.attribute, c.memo.get, c.column.append, c.miss) for c in self._columns.values()
+        ]
 
     def _junk(self, name: str) -> set[str]:
         return self._everywhere | {fold_text(v) for v in self._spec.junk.fields.get(name, [])}
@@ -173,11 +173,41 @@ class FieldTableBuilder:
     def add(self, attributes: Mapping[str, AttrValue]) -> None:
         """Normalise one record's identity fields onto the end of every column."""
         get = attributes.get
-        for column in self._columns.values():
-            column.add(get(column.attribute))
+        for attribute, remembered, append, miss in self._plan:
+            value = get(attribute)
+            try:
+                known = remembered(value, _UNSEEN)
+            except TypeError:  # a list: unhashable, and never an identifier
+                known = None
+            append(miss(value) if known is _UNSEEN else known)  # type: ignore[arg-type]
         for name, raw in self._raw.items():
             raw.append(_text(get(name)))
         self._size += 1
+
+    def drain(self) -> tuple[dict[str, Column], dict[str, Column]]:
+        """The normalised and raw columns of the records added since the last drain, handed
+        over (the memos stay): how a reading process passes its records on in chunks."""
+        drained = {name: c.column for name, c in self._columns.items()}
+        raw = self._raw
+        for column in self._columns.values():
+            column.column = []
+        self._raw = {name: [] for name in raw}
+        self._plan = [
+            (c.attribute, c.memo.get, c.column.append, c.miss) for c in self._columns.values()
+        ]
+        self._size = 0
+        return drained, raw
+
+    def extend(self, columns: Mapping[str, Column], raw: Mapping[str, Column]) -> None:
+        """Append another builder's drained columns (same spec), interning their values so
+        records read by different processes share one string per value."""
+        size = 0
+        for name, values in columns.items():
+            self._columns[name].column.extend([v if v is None else intern(v) for v in values])
+            size = len(values)
+        for name, values in raw.items():
+            self._raw[name].extend(values)
+        self._size += size
 
     def table(self, order: Sequence[int] | None = None) -> FieldTable:
         """The table of the records added, in `order` (positions in the order added) if given.
@@ -193,6 +223,7 @@ class FieldTableBuilder:
             size = len(order)
         self._columns = {}
         self._raw = {}
+        self._plan = []
         person = _full_names(columns["first_name"], columns["last_name"])
         values: dict[str, Column] = {}
         for name, kind in self._spec.fields.items():

@@ -12,9 +12,10 @@ from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import accumulate, pairwise
+from sys import intern
 
 from c360tui.core.accounts import AccountVotes
-from c360tui.core.field_table import FieldTable, FieldTableBuilder
+from c360tui.core.field_table import Column, FieldTable, FieldTableBuilder
 from c360tui.core.identity_spec import IdentitySpec
 from c360tui.core.records import AttrValue, RecordKey
 
@@ -27,6 +28,17 @@ class RecordColumns:
     table: FieldTable
     votes: AccountVotes
     rowids: array[int]  # the source_record id of each record, in key order
+
+
+@dataclass(slots=True)
+class IdentityChunk:
+    """Some records' keys, identity columns and account votes, as one collector drains them."""
+
+    feeds: list[str]
+    record_ids: list[str]
+    columns: dict[str, Column]
+    raw: dict[str, Column]
+    votes: tuple[list[str | None], list[str | None], list[str | None], bytes]
 
 
 class ColumnCollector:
@@ -51,6 +63,22 @@ class ColumnCollector:
         self._feeds.append(feed)
         self._record_ids.append(record_id)
         self._rowids.append(rowid)
+
+    def drain(self) -> IdentityChunk:
+        """The records added since the last drain, handed over for another collector."""
+        columns, raw = self._builder.drain()
+        chunk = IdentityChunk(self._feeds, self._record_ids, columns, raw, self._votes.drain())
+        self._feeds, self._record_ids = [], []
+        self._rowids = array("q")
+        return chunk
+
+    def extend(self, chunk: IdentityChunk) -> None:
+        """Append a drained chunk of another collector's records (row ids: see `finish`)."""
+        self._builder.extend(chunk.columns, chunk.raw)
+        self._votes.extend(chunk.votes)
+        self._feeds.extend(map(intern, chunk.feeds))
+        self._record_ids.extend(chunk.record_ids)
+        self._rowids.extend([0] * len(chunk.feeds))
 
     def __len__(self) -> int:
         return len(self._feeds)

@@ -217,13 +217,15 @@ class FieldTableBuilder:
         columns = {name: c.column for name, c in self._columns.items()}
         raw = dict(self._raw)
         size = self._size
-        if order is not None:
-            columns = {name: [c[i] for i in order] for name, c in columns.items()}
-            raw = {name: [c[i] for i in order] for name, c in raw.items()}
-            size = len(order)
         self._columns = {}
         self._raw = {}
         self._plan = []
+        if order is not None:
+            # one column at a time, each old one freed as its reordered copy is made
+            for table in (columns, raw):
+                for name in list(table):
+                    table[name] = [table[name][i] for i in order]
+            size = len(order)
         person = _full_names(columns["first_name"], columns["last_name"])
         values: dict[str, Column] = {}
         for name, kind in self._spec.fields.items():

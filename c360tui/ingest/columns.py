@@ -11,7 +11,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass
-from itertools import accumulate, pairwise
+from itertools import accumulate
 from sys import intern
 
 from c360tui.core.accounts import AccountVotes
@@ -91,15 +91,9 @@ class ColumnCollector:
         table's INTEGER PRIMARY KEY numbers the rows inserted into it).
         """
         feeds, record_ids = self._feeds, self._record_ids
-        pairs = list(zip(feeds, record_ids, strict=True))
-        # a stable sort: of equal keys, the first added comes first and is the one kept
-        order = sorted(range(len(pairs)), key=pairs.__getitem__)
-        kept = [order[0]] if order else []
-        for previous, position in pairwise(order):
-            if pairs[position] != pairs[previous]:
-                kept.append(position)
+        kept = _first_of_each_key(feeds, record_ids)
         if first_rowid is not None:
-            first = bytearray(len(pairs))
+            first = bytearray(len(feeds))
             for position in kept:
                 first[position] = 1
             # the rank of each first occurrence among first occurrences, in the order added
@@ -108,9 +102,34 @@ class ColumnCollector:
             del first, ranks
         else:
             rowids = array("q", (self._rowids[p] for p in kept))
-        del pairs, order
         keys = [RecordKey(feeds[p], record_ids[p]) for p in kept]
         self._feeds, self._record_ids, self._rowids = [], [], array("q")
         table = self._builder.table(kept)
         self._votes.reorder(kept)
         return RecordColumns(keys, table, self._votes, rowids)
+
+
+def _first_of_each_key(feeds: list[str], record_ids: list[str]) -> list[int]:
+    """Positions of the records sorted by (feed, record id), only the first added of each key.
+
+    Sorted feed by feed on the record id alone (a stable sort, so of equal keys the first added
+    comes first), which needs no (feed, record id) tuple per record.
+    """
+    by_feed: dict[str, list[int]] = {}
+    for position, feed in enumerate(feeds):
+        found = by_feed.get(feed)
+        if found is None:
+            by_feed[feed] = [position]
+        else:
+            found.append(position)
+    kept: list[int] = []
+    for feed in sorted(by_feed):
+        positions = by_feed.pop(feed)
+        positions.sort(key=record_ids.__getitem__)
+        previous: str | None = None
+        for position in positions:
+            record_id = record_ids[position]
+            if record_id != previous:
+                kept.append(position)
+                previous = record_id
+    return kept

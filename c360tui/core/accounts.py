@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from sys import intern
 
-from c360tui.core.normalize import company_domain_of_email, normalize_company, normalize_domain
+from c360tui.core.normalize import is_freemail, normalize_company, normalize_domain
 from c360tui.core.records import AttrValue, SourceRecord
 from c360tui.core.sources_spec import SourcesSpec
 
@@ -149,7 +149,12 @@ def _site(value: str) -> str | None:
 
 
 def _mail(value: str) -> str | None:
-    return company_domain_of_email(value) or None
+    """The company domain of an email address as typed: "Pat@ACME.com" votes for acme.com, a
+    freemail address or a value that is not an address ("n/a") for nothing."""
+    if "@" not in value:
+        return None
+    domain = normalize_domain(value)
+    return None if domain is None or is_freemail(domain) else domain
 
 
 def _company(value: str) -> str | None:

@@ -61,6 +61,22 @@ def test_freemail_addresses_do_not_make_an_account() -> None:
     assert account_key(records) is None
 
 
+def test_an_email_typed_in_capitals_votes_for_the_same_account() -> None:
+    """Exports shout emails now and then; "PAT@ACME.COM" still works at acme.com."""
+    shouted = [crm("c1", " PAT@ACME.COM ", company="")]
+    assert account_key(shouted) == account_key([crm("c2", "sam@acme.com", company="")])
+    assert account_key(shouted) == "domain:acme.com"
+
+
+def test_a_placeholder_email_names_no_account() -> None:
+    """ "n/a" is no address: it must not gather everyone who left the field blank into one
+    account (they would see each other's plan and payment status)."""
+    assert account_key([crm("c1", "n/a", company="")]) is None
+    assert account_key([crm("c2", "n/a", company="Acme")]) == account_key(
+        [crm("c3", "", company="Acme Inc")]
+    )
+
+
 def test_the_company_name_is_the_fallback_key() -> None:
     records = [crm("c1", "pat@gmail.com", company="ACME, Inc.")]
     assert account_key(records) == account_key([crm("c2", "sam@gmail.com", company="Acme")])

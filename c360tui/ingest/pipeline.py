@@ -178,9 +178,11 @@ def _ingest(
             maps=False,
         )
     del previous
-    columns.table = None  # type: ignore[assignment]  # the identity columns are done with
-    groups = resolution.groups
+    # the identity columns and keys are done with (merge evidence keeps the keys it names)
     stored = len(columns.keys)
+    columns.table = None  # type: ignore[assignment]
+    columns.keys = []
+    groups = resolution.groups
     clusters = len(groups)
 
     with clock("accounts"):

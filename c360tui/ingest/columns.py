@@ -39,7 +39,7 @@ _EXACT_INT = 2**53
 _SHAPES = {"email": EMAIL_SHAPE.fullmatch, "phone": PHONE_SHAPE.fullmatch}
 
 # A fast pass over a batch's stripped non-blank cells; raises ValueError when unsure.
-Fast = Callable[[list[str]], list[AttrValue]]
+Fast = Callable[[list[str]], Sequence[AttrValue]]
 # A fast pass over JSON values (no strings among them, None for missing); same contract.
 Native = Callable[[list[object]], list[object]]
 
@@ -173,22 +173,22 @@ def _fast_passes(spec: AttributeSpec) -> tuple[Fast | None, Native | None]:
     return None, None
 
 
-def _same(stripped: list[str]) -> list[AttrValue]:
-    return stripped  # type: ignore[return-value]  # text is its own value
+def _same(stripped: list[str]) -> Sequence[AttrValue]:
+    return stripped  # text is its own value
 
 
-def _in_range(numbers: list[float] | list[int], low: float, high: float) -> None:
+def _in_range(numbers: Sequence[float], low: float, high: float) -> None:
     if numbers and (min(numbers) < low or max(numbers) > high):
         raise ValueError("a number out of range")
 
 
 def _ints(low: float, high: float) -> Fast:
-    def fast(stripped: list[str]) -> list[AttrValue]:
+    def fast(stripped: list[str]) -> Sequence[AttrValue]:
         if not all(map(INT_TEXT.fullmatch, stripped)):
             raise ValueError("not all whole numbers")
         numbers = list(map(int, stripped))
         _in_range(numbers, low, high)
-        return numbers  # type: ignore[return-value]
+        return numbers
 
     return fast
 
@@ -223,10 +223,10 @@ def _finite_numbers(texts: list[str], joined: str) -> list[float]:
 
 
 def _floats(low: float, high: float) -> Fast:
-    def fast(stripped: list[str]) -> list[AttrValue]:
+    def fast(stripped: list[str]) -> Sequence[AttrValue]:
         numbers = _finite_numbers(stripped, "".join(stripped))
         _in_range(numbers, low, high)
-        return numbers  # type: ignore[return-value]
+        return numbers
 
     return fast
 

@@ -5,6 +5,7 @@ a time (see `columns`); an object any column refuses is built again on its own b
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -130,3 +131,52 @@ def build_json_row(
         except ValueError as error:
             raise RowRejected(f"Field {column!r} {error}.") from None
     return SourceRecord(feed.system, feed.name, record_id, updated_at, attributes)
+
+
+def parse_line(text: str, undecodable: bool, limit: int) -> dict[str, object]:
+    """The line's object, or RowRejected for a line that is not one clean JSON object."""
+    if "\x00" in text:
+        raise RowRejected("Line contains a NUL byte.")
+    try:
+        obj = _loads(text)
+    except ValueError as error:
+        raise RowRejected(f"Line is not valid JSON ({error}).") from None
+    if not isinstance(obj, dict):
+        raise RowRejected(f"Line is a JSON {type(obj).__name__}, not an object.")
+    if undecodable:
+        bad = _first_key(obj, lambda value: "\ufffd" in value)
+        raise RowRejected(f"Field {bad!r} holds bytes that are not valid UTF-8.")
+    if "\\u0000" in text:
+        bad = _first_key(obj, lambda value: "\x00" in value)
+        raise RowRejected(f"Field {bad!r} contains a NUL byte.")
+    if len(text) > limit:
+        bad = _first_key(obj, lambda value: len(value) > limit)
+        if bad != "(row)":
+            raise RowRejected(
+                f"Field {bad!r} is {len(obj[bad]):,} characters long, over the "
+                f"{limit:,}-character limit."
+            )
+    return obj
+
+
+_DECODER = json.JSONDecoder()
+
+
+def _loads(text: str) -> object:
+    """json.loads(text), skipping its wrapper for a line that starts with its value (most do)."""
+    try:
+        value, end = _DECODER.raw_decode(text)
+    except ValueError:
+        return json.loads(text)  # the exact error, or a value after leading whitespace
+    if end != len(text) and text[end:].strip(" \t\n\r"):
+        return json.loads(text)  # extra data after the value: json.loads words the error
+    return value
+
+
+def _first_key(obj: dict[str, object], test: Callable[[str], bool]) -> str:
+    for key, value in obj.items():
+        if isinstance(value, str) and test(value):
+            return key
+        if isinstance(key, str) and test(key):
+            return key
+    return "(row)"

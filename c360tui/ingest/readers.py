@@ -7,7 +7,6 @@ Every non-blank row comes out as exactly one record or one quarantined row.
 from __future__ import annotations
 
 import csv
-import json
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -32,7 +31,7 @@ from c360tui.ingest.filecheck import (
     check_jsonl_start,
     required_columns,
 )
-from c360tui.ingest.jsonrows import JsonLayout, build_json_batch
+from c360tui.ingest.jsonrows import JsonLayout, build_json_batch, parse_line
 from c360tui.ingest.quarantine import QuarantinedRow, RowRejected, clip_raw
 from c360tui.ingest.timestamps import Stamps
 
@@ -335,7 +334,7 @@ def _read_jsonl(
         if progress is not None and count % PROGRESS_EVERY == 0:
             progress(handle.tell())
         try:
-            good.append(_json_object(text, undecodable))
+            good.append(parse_line(text, undecodable, MAX_FIELD_CHARS))
             starts.append(number)
             raws.append(text)
         except RowRejected as rejected:
@@ -350,52 +349,3 @@ def _read_jsonl(
         check_jsonl_start(plan.feed, path, None)
     if progress is not None:
         progress(handle.tell())
-
-
-def _json_object(text: str, undecodable: bool) -> dict[str, object]:
-    """The line's object, or RowRejected for a line that is not one clean JSON object."""
-    if "\x00" in text:
-        raise RowRejected("Line contains a NUL byte.")
-    try:
-        obj = _loads(text)
-    except ValueError as error:
-        raise RowRejected(f"Line is not valid JSON ({error}).") from None
-    if not isinstance(obj, dict):
-        raise RowRejected(f"Line is a JSON {type(obj).__name__}, not an object.")
-    if undecodable:
-        bad = _first_key(obj, lambda value: "\ufffd" in value)
-        raise RowRejected(f"Field {bad!r} holds bytes that are not valid UTF-8.")
-    if "\\u0000" in text:
-        bad = _first_key(obj, lambda value: "\x00" in value)
-        raise RowRejected(f"Field {bad!r} contains a NUL byte.")
-    if len(text) > MAX_FIELD_CHARS:
-        bad = _first_key(obj, lambda value: len(value) > MAX_FIELD_CHARS)
-        if bad != "(row)":
-            raise RowRejected(
-                f"Field {bad!r} is {len(obj[bad]):,} characters long, over the "
-                f"{MAX_FIELD_CHARS:,}-character limit."
-            )
-    return obj
-
-
-_DECODER = json.JSONDecoder()
-
-
-def _loads(text: str) -> object:
-    """json.loads(text), skipping its wrapper for a line that starts with its value (most do)."""
-    try:
-        value, end = _DECODER.raw_decode(text)
-    except ValueError:
-        return json.loads(text)  # the exact error, or a value after leading whitespace
-    if end != len(text) and text[end:].strip(" \t\n\r"):
-        return json.loads(text)  # extra data after the value: json.loads words the error
-    return value
-
-
-def _first_key(obj: dict[str, object], test: Callable[[str], bool]) -> str:
-    for key, value in obj.items():
-        if isinstance(value, str) and test(value):
-            return key
-        if isinstance(key, str) and test(key):
-            return key
-    return "(row)"

@@ -7,7 +7,6 @@ Every non-blank row comes out as exactly one record or one quarantined row.
 from __future__ import annotations
 
 import csv
-import json
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -15,7 +14,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
-from c360tui.core.records import AttrValue, SourceRecord
+from c360tui.core.records import SourceRecord
 from c360tui.core.sources_spec import FeedSpec, SourcesSpec
 from c360tui.errors import C360Error
 from c360tui.ingest.coerce import (
@@ -25,14 +24,16 @@ from c360tui.ingest.coerce import (
     make_timestamp_parser,
     show,
 )
-from c360tui.ingest.csvrows import CsvLayout, build_csv_row
+from c360tui.ingest.csvrows import CsvLayout, build_csv_batch
 from c360tui.ingest.filecheck import (
     check_csv_header,
     check_exists,
     check_jsonl_start,
     required_columns,
 )
+from c360tui.ingest.jsonrows import JsonLayout, build_json_batch, parse_line
 from c360tui.ingest.quarantine import QuarantinedRow, RowRejected, clip_raw
+from c360tui.ingest.timestamps import Stamps
 
 # The longest field accepted; a longer one is a broken export (or an attack), not a value.
 MAX_FIELD_CHARS = 100_000
@@ -40,6 +41,8 @@ MAX_FIELD_CHARS = 100_000
 FUTURE_SKEW = timedelta(minutes=5)
 # Rows between two progress callbacks.
 PROGRESS_EVERY = 20_000
+# Rows read before their records are built together, a column at a time.
+BATCH_ROWS = 1_024
 
 # The csv module refuses fields over 128 KiB with an exception that would lose our place in the
 # file; lift it so over-long fields reach our own check and become one quarantined row.
@@ -60,6 +63,7 @@ class _Plan:
     required: frozenset[str]
     parse_ts: TimestampParser | None
     latest: datetime
+    stamps: Stamps | None
     seen: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
@@ -83,45 +87,8 @@ def _plan(feed: FeedSpec, path: Path, sources: SourcesSpec, now: datetime) -> _P
         required=frozenset(required_columns(feed)),
         parse_ts=make_timestamp_parser(fmt, zone) if updated else None,
         latest=now + FUTURE_SKEW,
+        stamps=Stamps(fmt, zone, now + FUTURE_SKEW) if updated else None,
     )
-
-
-def _is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and (not value or value.isspace()))
-
-
-def _build_json(
-    plan: _Plan, get: Callable[[str], object], line: int, fingerprint: int
-) -> SourceRecord:
-    """Build one record from a JSON object (`get` is its .get), raising RowRejected if bad."""
-    feed = plan.feed
-    raw_id = get(feed.record_id)
-    if _is_blank(raw_id):
-        raise RowRejected(f"Field {feed.record_id!r} (the record id) is empty.")
-    if not isinstance(raw_id, str | int) or isinstance(raw_id, bool):
-        raise RowRejected(
-            f"Field {feed.record_id!r} (the record id) is not text or a whole number."
-        )
-    record_id = str(raw_id).strip()
-    for column in plan.required:
-        if _is_blank(get(column)):
-            raise RowRejected(f"Required field {column!r} is empty.")
-    updated_at: datetime | None = None
-    if feed.updated_at is not None and plan.parse_ts is not None:
-        raw_ts = get(feed.updated_at.column)
-        if not _is_blank(raw_ts):
-            updated_at = _timestamp(plan, raw_ts)
-    attributes: dict[str, AttrValue] = {}
-    for column, attribute, coercers in plan.mapped:
-        value = get(column)
-        if value is None or (value.__class__ is str and (not value or value.isspace())):
-            continue
-        try:
-            attributes[attribute] = coercers.value(value)
-        except ValueError as error:
-            raise RowRejected(f"Field {column!r} {error}.") from None
-    _check_repeat(plan, record_id, fingerprint, line)
-    return SourceRecord(feed.system, feed.name, record_id, updated_at, attributes)
 
 
 def _timestamp(plan: _Plan, raw: object) -> datetime:
@@ -140,16 +107,48 @@ def _timestamp(plan: _Plan, raw: object) -> datetime:
     return moment
 
 
-def _check_repeat(plan: _Plan, record_id: str, fingerprint: int, line: int) -> None:
-    """Refuse a second row with this id unless it is the same row again."""
-    previous = plan.seen.get(record_id)
-    if previous is None:
-        plan.seen[record_id] = (fingerprint, line)
-    elif previous[0] != fingerprint:
-        raise RowRejected(
-            f"Field {plan.feed.record_id!r}: record id {show(record_id)} appears again with "
-            f"different content (first on line {previous[1]})."
-        )
+def _repeat_reason(plan: _Plan, record_id: str, first_line: int) -> str:
+    """Why a second row with this id and other content is refused."""
+    return (
+        f"Field {plan.feed.record_id!r}: record id {show(record_id)} appears again with "
+        f"different content (first on line {first_line})."
+    )
+
+
+def _emit(
+    plan: _Plan,
+    built: list[SourceRecord | str],
+    starts: list[int],
+    raws: list[str],
+    refused: list[tuple[int, int, str, str]],
+    json_lines: bool,
+) -> Iterator[Numbered]:
+    """Yield a batch in line order: each built row's record or reason, and the rows refused
+    before building, each (rows built before it, line, raw, reason).
+
+    A second row with a record's id is refused unless it is the same row again.
+    """
+    feed_name, file_name = plan.feed.name, plan.file
+    seen = plan.seen
+    ahead = iter(refused)
+    waiting = next(ahead, None)
+    for index, (item, start, text) in enumerate(zip(built, starts, raws, strict=True)):
+        while waiting is not None and waiting[0] == index:
+            _, line, raw, reason = waiting
+            yield line, QuarantinedRow(feed_name, file_name, line, clip_raw(raw), reason)
+            waiting = next(ahead, None)
+        if isinstance(item, SourceRecord):
+            fingerprint = hash(text.strip() if json_lines else text)
+            first = seen.setdefault(item.record_id, (fingerprint, start))
+            if first[0] == fingerprint:
+                yield start, item
+                continue
+            item = _repeat_reason(plan, item.record_id, first[1])
+        yield start, QuarantinedRow(feed_name, file_name, start, clip_raw(text), item)
+    while waiting is not None:
+        _, line, raw, reason = waiting
+        yield line, QuarantinedRow(feed_name, file_name, line, clip_raw(raw), reason)
+        waiting = next(ahead, None)
 
 
 def _scan_field(names: list[str], cells: list[str], test: Callable[[str], bool]) -> str:
@@ -190,7 +189,7 @@ def read_feed_lines(
     plan = _plan(feed, path, sources, now)
     with path.open("rb") as handle:
         if feed.format == "jsonl":
-            yield from _read_jsonl(plan, path, handle, progress)
+            yield from _read_jsonl(plan, path, handle, progress, sources)
         else:
             yield from _read_csv(plan, path, handle, progress, sources)
 
@@ -234,14 +233,12 @@ def _read_csv(
     except csv.Error as error:
         raise C360Error(f"{path} has a header that is not valid CSV ({error}).") from None
     positions = check_csv_header(plan.feed, path, header)
-    types = {name: spec.type for name, spec in sources.attributes.items()}
-    layout = CsvLayout.of(plan.feed, plan.mapped, positions, types)
+    layout = CsvLayout.of(plan.feed, plan.mapped, positions, sources.attributes, plan.stamps)
     names = [cell.strip() for cell in header or ()]
     width = len(names)
     state.lines.clear()
     state.undecodable = False
     feed = plan.feed
-    feed_name, file_name = feed.name, plan.file
 
     def stamp(raw: str) -> datetime:
         return _timestamp(plan, raw)
@@ -249,6 +246,10 @@ def _read_csv(
     last_line = reader.line_num
     count = 0
     rows = iter(reader)
+    good: list[list[str]] = []
+    starts: list[int] = []
+    raws: list[str] = []
+    refused: list[tuple[int, int, str, str]] = []
     while True:
         reason: str | None = None
         try:
@@ -285,25 +286,36 @@ def _read_csv(
             )
         elif len(row) != width:
             reason = f"Row has {len(row)} fields but the header has {width} columns."
+        if reason is None:
+            good.append(row)
+            starts.append(start)
+            raws.append(raw)
         else:
-            try:
-                record = build_csv_row(feed, layout, row, stamp)
-                _check_repeat(plan, record.record_id, hash(raw), start)
-                yield start, record
-                continue
-            except RowRejected as rejected:
-                reason = str(rejected)
-        yield start, QuarantinedRow(feed_name, file_name, start, clip_raw(raw), reason)
+            refused.append((len(good), start, raw, reason))
+        if len(good) + len(refused) >= BATCH_ROWS:
+            built = build_csv_batch(feed, layout, good, stamp) if good else []
+            yield from _emit(plan, built, starts, raws, refused, json_lines=False)
+            good, starts, raws, refused = [], [], [], []
+    built = build_csv_batch(feed, layout, good, stamp) if good else []
+    yield from _emit(plan, built, starts, raws, refused, json_lines=False)
     if progress is not None:
         progress(handle.tell())
 
 
 def _read_jsonl(
-    plan: _Plan, path: Path, handle: BinaryIO, progress: Progress | None
+    plan: _Plan, path: Path, handle: BinaryIO, progress: Progress | None, sources: SourcesSpec
 ) -> Iterator[Numbered]:
-    feed_name, file_name = plan.feed.name, plan.file
+    layout = JsonLayout.of(plan.feed, plan.mapped, plan.required, sources.attributes, plan.stamps)
+
+    def stamp(raw: object) -> datetime:
+        return _timestamp(plan, raw)
+
     checked = False
     count = 0
+    good: list[dict[str, object]] = []
+    starts: list[int] = []
+    raws: list[str] = []
+    refused: list[tuple[int, int, str, str]] = []
     for number, raw_bytes in enumerate(handle, start=1):
         undecodable = False
         try:
@@ -322,45 +334,18 @@ def _read_jsonl(
         if progress is not None and count % PROGRESS_EVERY == 0:
             progress(handle.tell())
         try:
-            yield number, _json_row(plan, text, number, undecodable)
+            good.append(parse_line(text, undecodable, MAX_FIELD_CHARS))
+            starts.append(number)
+            raws.append(text)
         except RowRejected as rejected:
-            reason = str(rejected)
-            yield number, QuarantinedRow(feed_name, file_name, number, clip_raw(text), reason)
+            refused.append((len(good), number, text, str(rejected)))
+        if len(good) + len(refused) >= BATCH_ROWS:
+            built = build_json_batch(layout, good, stamp) if good else []
+            yield from _emit(plan, built, starts, raws, refused, json_lines=True)
+            good, starts, raws, refused = [], [], [], []
+    built = build_json_batch(layout, good, stamp) if good else []
+    yield from _emit(plan, built, starts, raws, refused, json_lines=True)
     if not checked:
         check_jsonl_start(plan.feed, path, None)
     if progress is not None:
         progress(handle.tell())
-
-
-def _json_row(plan: _Plan, text: str, line: int, undecodable: bool) -> SourceRecord:
-    if "\x00" in text:
-        raise RowRejected("Line contains a NUL byte.")
-    try:
-        obj = json.loads(text)
-    except ValueError as error:
-        raise RowRejected(f"Line is not valid JSON ({error}).") from None
-    if not isinstance(obj, dict):
-        raise RowRejected(f"Line is a JSON {type(obj).__name__}, not an object.")
-    if undecodable:
-        bad = _first_key(obj, lambda value: "\ufffd" in value)
-        raise RowRejected(f"Field {bad!r} holds bytes that are not valid UTF-8.")
-    if "\\u0000" in text:
-        bad = _first_key(obj, lambda value: "\x00" in value)
-        raise RowRejected(f"Field {bad!r} contains a NUL byte.")
-    if len(text) > MAX_FIELD_CHARS:
-        bad = _first_key(obj, lambda value: len(value) > MAX_FIELD_CHARS)
-        if bad != "(row)":
-            raise RowRejected(
-                f"Field {bad!r} is {len(obj[bad]):,} characters long, over the "
-                f"{MAX_FIELD_CHARS:,}-character limit."
-            )
-    return _build_json(plan, obj.get, line, hash(text.strip()))
-
-
-def _first_key(obj: dict[str, object], test: Callable[[str], bool]) -> str:
-    for key, value in obj.items():
-        if isinstance(value, str) and test(value):
-            return key
-        if isinstance(key, str) and test(key):
-            return key
-    return "(row)"

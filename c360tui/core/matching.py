@@ -116,7 +116,16 @@ class RuleMatcher:
         evidence: list[tuple[int, float]] = []
         for position, step in enumerate(self._steps):
             reachable -= step.best_weight
-            value = _similarity(step, left[position], right[position], left, right)
+            # _similarity, its direct comparison inlined: this runs for every candidate pair
+            a, b = left[position], right[position]
+            if a is None or b is None:
+                value = None
+            elif a == b:
+                value = 1.0
+            else:
+                value = 0.0 if step.scorer is None else step.scorer(a, b)
+                if step.swap is not None and value < step.min_score:
+                    value = _similarity(step, a, b, left, right)
             if value is not None:
                 if step.veto and value < step.lowest_agreement:
                     return None

@@ -6,6 +6,7 @@ The columns themselves are built in field_table.py (re-exported here).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import itemgetter
 
 from rapidfuzz import fuzz
 
@@ -46,8 +47,7 @@ def drop_shared_values(table: FieldTable, spec: IdentitySpec) -> dict[str, list[
         shared = sorted(
             value
             for value, indices in holders.items()
-            if len(indices) > limit
-            and count_people([table.person[i] for i in indices], limit) > limit
+            if len(indices) > limit and _people_over(table.person, indices, limit)
         )
         for value in shared:
             for index in holders[value]:
@@ -55,6 +55,21 @@ def drop_shared_values(table: FieldTable, spec: IdentitySpec) -> dict[str, list[
         if shared:
             removed[name] = shared
     return removed
+
+
+def _people_over(person: Column, indices: list[int], limit: int) -> bool:
+    """Whether the records at `indices` name more than `limit` distinct people.
+
+    Never more people than distinct names: most shared values (one person's email on each of
+    their tickets) hold one name, and need no similarity grouping.
+    """
+    names = itemgetter(*indices)(person) if len(indices) > 1 else [person[indices[0]]]
+    distinct = set(names)
+    distinct.discard(None)
+    distinct.discard("")
+    if len(distinct) <= limit:
+        return False
+    return count_people(names, limit) > limit
 
 
 def block_key_parts(key: list[str]) -> list[tuple[str, int | None]]:

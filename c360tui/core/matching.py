@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Sequence
+from operator import itemgetter
 from typing import NamedTuple
 
 from c360tui.core.blocking import Column, FieldTable
@@ -67,9 +70,16 @@ class RuleMatcher:
     def signature(self, index: int) -> Signature:
         return tuple(column[index] for column in self.columns)
 
-    def signatures(self) -> list[Signature]:
-        """Every record's signature, built in one pass over the columns (index = record)."""
-        return list(zip(*self.columns, strict=True))
+    def signatures(self, eligible: Sequence[int]) -> Sequence[Signature] | dict[int, Signature]:
+        """The signatures of the eligible records, by record index, built column by column.
+
+        A list over every record when most are eligible, else a dictionary of just those.
+        """
+        if len(eligible) < 2 or len(eligible) * 2 > len(self.columns[0]):
+            return list(zip(*self.columns, strict=True))
+        pick = itemgetter(*eligible)
+        picked = [pick(column) for column in self.columns]
+        return dict(zip(eligible, zip(*picked, strict=True), strict=True))
 
     def score(self, left: Signature, right: Signature) -> tuple[FieldEvidence, ...] | None:
         """The evidence when the rule holds for two signatures, else None."""
@@ -106,7 +116,16 @@ class RuleMatcher:
         evidence: list[tuple[int, float]] = []
         for position, step in enumerate(self._steps):
             reachable -= step.best_weight
-            value = _similarity(step, left[position], right[position], left, right)
+            # _similarity, its direct comparison inlined: this runs for every candidate pair
+            a, b = left[position], right[position]
+            if a is None or b is None:
+                value = None
+            elif a == b:
+                value = 1.0
+            else:
+                value = 0.0 if step.scorer is None else step.scorer(a, b)
+                if step.swap is not None and value < step.min_score:
+                    value = _similarity(step, a, b, left, right)
             if value is not None:
                 if step.veto and value < step.lowest_agreement:
                     return None
@@ -140,10 +159,7 @@ class RuleMatcher:
         top level at similarity 1.0 on a scorer that gives 1.0 only to equal values, that needs
         equal values (directly or across the swapped field).
         """
-        if both in self._needs:
-            need = self._needs[both]
-        else:
-            need = self._needs[both] = self._needs_equal(both)
+        need = self._need(both)
         if need is None:
             return False
         for position in need:
@@ -154,6 +170,70 @@ class RuleMatcher:
             if swap is None or (a != right[swap] and left[swap] != b):
                 return False
         return True
+
+    def later_candidates(
+        self, signatures: Sequence[Signature], masks: Sequence[int]
+    ) -> list[list[int]]:
+        """For each signature, the later ones (ascending) that `may_fire` can pass with it.
+
+        A superset of those `may_fire` passes, found by looking up one value `may_fire` needs
+        equal instead of testing every pair: a block of n signatures costs about n look-ups,
+        not n * n / 2 tests, so a big block (a common surname) stays cheap.
+        """
+        by_mask: dict[int, list[int]] = {}
+        for index, mask in enumerate(masks):
+            by_mask.setdefault(mask, []).append(index)
+        # per pair of masks, how to find the later signatures of the second one
+        plans = {left: [self._plan(left, right, members, signatures)
+                        for right, members in by_mask.items()] for left in by_mask}  # fmt: skip
+        out: list[list[int]] = []
+        for a, left in enumerate(signatures):
+            found: list[int] = []
+            for plan in plans[masks[a]]:
+                if plan is None:
+                    continue
+                if isinstance(plan, list):
+                    found.extend(plan[bisect_right(plan, a) :])
+                    continue
+                position, swap, direct, crossed = plan
+                value = left[position]
+                found.extend(b for b in direct.get(value, ()) if b > a)
+                if crossed is not None:
+                    found.extend(b for b in crossed.get(value, ()) if b > a)
+                    if left[swap] is not None:
+                        found.extend(b for b in direct.get(left[swap], ()) if b > a)
+            out.append(sorted(set(found)) if len(found) > 1 else found)
+        return out
+
+    def _plan(
+        self, left: int, right: int, members: list[int], signatures: Sequence[Signature]
+    ) -> _Plan:
+        """How to find the signatures of mask `right` that may fire with one of mask `left`:
+        None (none can), a list (all can), or an index of one value they must share."""
+        need = self._need(left & right)
+        if need is None or not need:
+            return None if need is None else members
+
+        def index_of(column: int) -> dict[str | None, list[int]]:
+            index: dict[str | None, list[int]] = {}
+            for member in members:
+                index.setdefault(signatures[member][column], []).append(member)
+            return index
+
+        # any one needed position will do: the one with the most distinct values is likeliest
+        # to tell signatures apart (not the field the block was keyed on, which all share)
+        indexes = {position: index_of(position) for position in need}
+        position = max(need, key=lambda p: len(indexes[p]))
+        swap = self._steps[position].swap
+        crossed = index_of(swap) if swap is not None else None
+        return position, swap or 0, indexes[position], crossed
+
+    def _need(self, both: int) -> tuple[int, ...] | None:
+        """`_needs_equal`, computed once per presence mask."""
+        if both in self._needs:
+            return self._needs[both]
+        need = self._needs[both] = self._needs_equal(both)
+        return need
 
     def _needs_equal(self, both: int) -> tuple[int, ...] | None:
         """None if the fields present on both sides cannot reach min_score; else the positions
@@ -184,6 +264,15 @@ class RuleMatcher:
             )
             self._interned[scores] = found
         return found
+
+
+# later_candidates' way to one mask's signatures: none, all of them (ascending), or
+# (position, swapped column, value -> signatures at position, value -> signatures at swapped column)
+_Plan = (
+    None
+    | list[int]
+    | tuple[int, int, dict[str | None, list[int]], dict[str | None, list[int]] | None]
+)
 
 
 class _Step(NamedTuple):

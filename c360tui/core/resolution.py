@@ -139,6 +139,11 @@ def _customers_of_held(
     return {key: customer_of[i] for i, key in enumerate(keys) if key in named}
 
 
+# Blocks of more distinct signatures than this find a weighted rule's candidate pairs through
+# an index of values (`RuleMatcher.later_candidates`) instead of trying every pair.
+_INDEXED_BLOCK = 12
+
+
 class _Linker:
     """Finds a rule's matching pairs block by block and joins them, guarding unique keys."""
 
@@ -162,64 +167,105 @@ class _Linker:
     def apply(self, rule: MatchRule) -> None:
         matcher = RuleMatcher(rule, self.table, self.spec)
         eligible = matcher.eligible(self.table.size)
+        if len(eligible) < 2:
+            return  # no block can hold two records
         limit = rule.max_block_size or self.spec.max_block_size
         find = self.union_find.find
-        signature_of = matcher.signatures()
+        signature_of = matcher.signatures(eligible)
         weighted = rule.min_score is not None
-        for key in rule.blocking:
+        # pairs that did not fire, to skip when a later blocking key brings them together again
+        # (same first records, so the same signatures): first index * size + second index
+        failed: set[int] = set()
+        for number, key in enumerate(rule.blocking):
+            keep = failed if number < len(rule.blocking) - 1 else None
             for block in build_blocks(self.table, key, eligible).values():
                 if len(block) < 2:
                     continue
                 # a block whose records are already one customer can add nothing
                 first_root = find(block[0])
-                if all(find(index) == first_root for index in block):
+                for index in block:
+                    if find(index) != first_root:
+                        break
+                else:
                     continue
                 # records with identical compared values are one candidate: compare each once
                 groups: dict[Signature, list[int]] = {}
                 for index in block:
-                    groups.setdefault(signature_of[index], []).append(index)
+                    signature = signature_of[index]
+                    members = groups.get(signature)
+                    if members is None:
+                        groups[signature] = [index]
+                    else:
+                        members.append(index)
                 if len(groups) > limit:
                     self.stats.skipped_blocks += 1
                     continue
-                signatures = list(groups)
-                for signature, members in groups.items():
-                    same = matcher.score(signature, signature) if len(members) > 1 else None
-                    if same is not None:
-                        for index in members[1:]:
-                            self._link(rule, members[0], index, same)
-                # weighted rules: pairs that cannot reach min_score are told apart cheaply
-                masks = [matcher.presence(s) for s in signatures] if weighted else []
-                for a, left_signature in enumerate(signatures):
-                    left = groups[left_signature][0]
-                    for b in range(a + 1, len(signatures)):
-                        right_signature = signatures[b]
-                        right = groups[right_signature][0]
-                        if find(left) == find(right):
-                            continue
-                        self.stats.comparisons += 1
-                        if weighted and not matcher.may_fire(
-                            left_signature, right_signature, masks[a] & masks[b]
-                        ):
-                            continue
-                        scores = matcher.score(left_signature, right_signature)
-                        if scores is not None:
-                            self._link(rule, left, right, scores)
+                if len(groups) < len(block):
+                    for signature, members in groups.items():
+                        if len(members) > 1:
+                            same = matcher.score(signature, signature)
+                            if same is not None:
+                                for index in members[1:]:
+                                    self._link(rule, members[0], index, same)
+                if len(groups) > 1:
+                    self._pairs(matcher, groups, weighted, failed, keep)
+
+    def _pairs(
+        self,
+        matcher: RuleMatcher,
+        groups: dict[Signature, list[int]],
+        weighted: bool,
+        failed: set[int],
+        keep: set[int] | None,
+    ) -> None:
+        """Compare and link the block's distinct signatures pairwise, in block order; pairs in
+        `failed` are known not to fire, and those found not to are added to `keep`."""
+        find = self.union_find.find
+        size = self.table.size
+        rule = matcher.rule
+        signatures = list(groups)
+        firsts = [members[0] for members in groups.values()]
+        # weighted rules: pairs that cannot reach min_score are told apart cheaply, and in a
+        # big block only pairs holding a value min_score needs equal are tried at all
+        masks = [matcher.presence(s) for s in signatures] if weighted else []
+        later = (
+            matcher.later_candidates(signatures, masks)
+            if weighted and len(signatures) > _INDEXED_BLOCK
+            else None
+        )
+        count = len(signatures)
+        for a in range(count - 1):
+            left_signature = signatures[a]
+            left = firsts[a]
+            for b in range(a + 1, count) if later is None else later[a]:
+                right = firsts[b]
+                if find(left) == find(right):
+                    continue
+                self.stats.comparisons += 1
+                right_signature = signatures[b]
+                if weighted and not matcher.may_fire(
+                    left_signature, right_signature, masks[a] & masks[b]
+                ):
+                    continue
+                pair = left * size + right
+                if pair in failed:
+                    continue
+                scores = matcher.score(left_signature, right_signature)
+                if scores is not None:
+                    self._link(rule, left, right, scores)
+                elif keep is not None:
+                    keep.add(pair)
 
     def _link(
         self, rule: MatchRule, left: int, right: int, fields: tuple[FieldEvidence, ...]
     ) -> None:
-        root_left = self.union_find.find(left)
-        root_right = self.union_find.find(right)
-        if root_left == root_right:
-            return
-        reason = self.union_find.conflict(root_left, root_right)
-        if reason is not None:
-            reason = f"Held for review: {reason}."
+        outcome = self.union_find.join(left, right)
+        if outcome is True:
+            self.merges.append(MergeEvidence(self.keys[left], self.keys[right], rule.name, fields))
+            self.merge_left.append(left)
+        elif outcome:
+            reason = f"Held for review: {outcome}."
             self.held.append(HeldMerge(self.keys[left], self.keys[right], rule.name, reason))
-            return
-        self.union_find.union(root_left, root_right)
-        self.merges.append(MergeEvidence(self.keys[left], self.keys[right], rule.name, fields))
-        self.merge_left.append(left)
 
 
 def _unique_values(table: FieldTable, spec: IdentitySpec) -> dict[int, dict[str, str]]:

@@ -41,6 +41,35 @@ class GuardedUnionFind:
             parent[index], index = root, parent[index]
         return root
 
+    def join(self, left: int, right: int) -> bool | str:
+        """Join the sets of two records unless a guard forbids it: True when joined, False when
+        they were one set already, else why they must stay apart (`conflict`)."""
+        parent = self._parent
+        # find, inlined for both records: this runs once per link
+        root_left = left
+        while parent[root_left] != root_left:
+            root_left = parent[root_left]
+        while parent[left] != root_left:
+            parent[left], left = root_left, parent[left]
+        root_right = right
+        while parent[root_right] != root_right:
+            root_right = parent[root_right]
+        while parent[right] != root_right:
+            parent[right], right = root_right, parent[right]
+        if root_left == root_right:
+            return False
+        values = self._values
+        splits = self._splits
+        # only two roots that both hold unique values, or both split marks, can conflict
+        if (root_left in values and root_right in values) or (
+            root_left in splits and root_right in splits
+        ):
+            reason = self.conflict(root_left, root_right)
+            if reason is not None:
+                return reason
+        self.union(root_left, root_right)
+        return True
+
     def conflict(self, left: int, right: int) -> str | None:
         """Why the sets of two roots must not be joined, or None when they may be."""
         marks_left = self._splits.get(left)

@@ -20,8 +20,9 @@ The result does not depend on the order of the records.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import timedelta
+from operator import attrgetter
 
 from c360tui.core.customer import (
     Candidate,
@@ -31,87 +32,28 @@ from c360tui.core.customer import (
     ResolvedCustomer,
 )
 from c360tui.core.display import format_for_type, format_value
-from c360tui.core.normalize import (
-    fold_name,
-    normalize_address,
-    normalize_company,
-    normalize_domain,
-    normalize_email,
-    normalize_phone,
+from c360tui.core.reconcile_fast import (
+    SET_PROVENANCE,
+    SET_VALUE,
+    collection_item,
+    newest_first,
+    one_candidate,
+    one_value,
+    provenance,
+    rank_key,
+    record_key,
+    result,
+    single_outcome,
 )
-from c360tui.core.reconcile_fast import newest_first as _newest_first
-from c360tui.core.reconcile_fast import one_candidate, one_value
-from c360tui.core.reconcile_fast import rank_key as _rank_key
+from c360tui.core.reconcile_plan import AttrPlan, Key, Normaliser, Plan, attr_plan, plan_for
 from c360tui.core.records import AttrValue, SourceRecord
 from c360tui.core.sources_spec import AttributeSpec, SourcesSpec
 
-_Key = object  # a normalised value: folded text, or (type, value) for numbers and flags
-
-# Text attributes whose spelling varies between systems without the value changing:
-# "Acme, Inc." and "ACME Inc" name one company, "José" and "Jose" one person.
-_TEXT_FOLDERS: dict[str, Callable[[str], str | None]] = {
-    "company": normalize_company,
-    "first_name": fold_name,
-    "last_name": fold_name,
-    "company_domain": normalize_domain,
-    "address": normalize_address,
-}
-
-
-@dataclass(frozen=True, slots=True)
-class _AttrPlan:
-    """One attribute's rule with its parsed window and system-of-record set, read once."""
-
-    name: str
-    spec: AttributeSpec
-    trusted: frozenset[str]
-    window: timedelta
-    label: str
-
-
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    """What reconcile needs from a SourcesSpec, computed once per spec (ingest calls it a lot)."""
-
-    attributes: dict[str, _AttrPlan]
-    collection_of: dict[str, str]
-    collections: tuple[str, ...]
-    priority: dict[str, int]
-    region: str
-    account_scoped: frozenset[str]
-
-
-_PLANS: dict[int, tuple[SourcesSpec, _Plan]] = {}
-
-
-def _plan(sources: SourcesSpec) -> _Plan:
-    cached = _PLANS.get(id(sources))
-    if cached is not None and cached[0] is sources:
-        return cached[1]
-    attributes = {
-        name: _AttrPlan(
-            name,
-            spec,
-            frozenset(spec.system_of_record),
-            spec.conflict_window_delta,
-            spec.rule.replace("_", " "),
-        )
-        for name, spec in sources.attributes.items()
-        if not spec.collection
-    }
-    collection_of = {n: a.collection for n, a in sources.attributes.items() if a.collection}
-    plan = _Plan(
-        attributes=attributes,
-        collection_of=collection_of,
-        collections=tuple(sorted(set(collection_of.values()))),
-        priority={system: s.priority for system, s in sources.systems.items()},
-        region=sources.default_region,
-        account_scoped=frozenset(n for n, a in attributes.items() if a.spec.scope == "account"),
-    )
-    if len(_PLANS) > 16:  # specs are few and long-lived; never grow without bound
-        _PLANS.clear()
-    _PLANS[id(sources)] = (sources, plan)
-    return plan
+_BY_KEY = attrgetter("feed", "record_id")
+# A record's rank key (see rank_key), its position among the records given, its provenance and
+# its attributes.
+_Rank = tuple[int, bool, float, str, str, str, int, Provenance, dict[str, AttrValue]]
+_new = object.__new__
 
 
 def reconcile(
@@ -125,127 +67,216 @@ def reconcile(
     `account_records` are other customers' records at the same account (see core/accounts.py):
     they offer candidates for account-scoped attributes only.
     """
-    plan = _plan(sources)
-    ordered = sorted(records, key=lambda r: (r.feed, r.record_id))
-    customer = ResolvedCustomer(customer_id=customer_id, records=[r.key for r in ordered])
+    plan = plan_for(sources)
+    ordered = sorted(records, key=_BY_KEY)
+    customer = ResolvedCustomer(
+        customer_id=customer_id, records=[record_key(r.feed, r.record_id) for r in ordered]
+    )
+    mates = sorted(account_records, key=_BY_KEY) if account_records else ()
+    buckets, ranks = _gather(ordered, mates, plan, customer.collections)
+    attributes = customer.attributes
+    given: Callable[[list[Candidate]], list[Candidate]] | None = None
+    for name, attr in plan.attributes.items():
+        candidates = buckets.get(name)
+        if candidates is None:
+            continue
+        if len(candidates) == 1:
+            only = candidates[0]
+            status, reason = attr.single.get(only.provenance.system) or single_outcome(attr, only)
+            attributes[name] = result(name, attr.spec.rule, status, reason, only)
+            continue
+        if given is None:
+            given = _in_pool_order(ranks)
+        attributes[name] = _decide(attr, candidates, plan, given)
+    return customer
+
+
+def _gather(
+    ordered: list[SourceRecord],
+    mates: list[SourceRecord] | tuple[()],
+    plan: Plan,
+    collections: dict[str, list[CollectionItem]],
+) -> tuple[dict[str, list[Candidate]], list[_Rank]]:
+    """Each attribute's candidates in rank order, and the records' ranks.
+
+    The customer's own records (by feed and record id) give every attribute and fill
+    `collections`; account mates' records after them give account facts only.
+    """
+    # A candidate ranks by its record alone (see rank_key), so the records are ranked once and
+    # every attribute's candidates are gathered already in rank order; the position breaks ties
+    # as a stable sort of the candidates in (feed, record id) order would.
+    priority = plan.priority
+    ranks: list[_Rank] = [
+        (
+            -priority.get(r.system, 0),
+            r.updated_at is None,
+            -r.updated_at.timestamp() if r.updated_at else 0.0,
+            r.system,
+            r.feed,
+            r.record_id,
+            position,
+            provenance(r.system, r.feed, r.record_id, r.updated_at),
+            r.attributes,
+        )
+        for position, r in enumerate([*ordered, *mates] if mates else ordered)
+    ]
+    ranks.sort()
+    own = len(ordered)
     buckets: dict[str, list[Candidate]] = {}
-    items: dict[str, list[CollectionItem]] = {name: [] for name in plan.collections}
-    collection_of, known = plan.collection_of, plan.attributes
-    for record in ordered:
-        provenance = Provenance(record.system, record.feed, record.record_id, record.updated_at)
+    grouped_at: list[tuple[int, Provenance, dict[str, dict[str, AttrValue]]]] = []
+    collection_of, known, account_scoped = plan.collection_of, plan.attributes, plan.account_scoped
+    new, set_value, set_provenance = _new, SET_VALUE, SET_PROVENANCE
+    for rank in ranks:
+        position, origin, attrs = rank[6], rank[7], rank[8]
+        if position >= own:
+            # an account mate's record offers its account facts only
+            for name in account_scoped:
+                if name in attrs:
+                    offered = new(Candidate)
+                    set_value(offered, attrs[name])
+                    set_provenance(offered, origin)
+                    bucket = buckets.get(name)
+                    if bucket is None:
+                        buckets[name] = [offered]
+                    else:
+                        bucket.append(offered)
+            continue
         grouped: dict[str, dict[str, AttrValue]] | None = None
-        for name, value in record.attributes.items():
+        for name, value in attrs.items():
             if name in known:
+                offered = new(Candidate)
+                set_value(offered, value)
+                set_provenance(offered, origin)
                 bucket = buckets.get(name)
                 if bucket is None:
-                    buckets[name] = [Candidate(value, provenance)]
+                    buckets[name] = [offered]
                 else:
-                    bucket.append(Candidate(value, provenance))
+                    bucket.append(offered)
             elif name in collection_of:
                 grouped = grouped if grouped is not None else {}
                 grouped.setdefault(collection_of[name], {})[name] = value
         if grouped:
-            for collection, values in grouped.items():
-                items[collection].append(CollectionItem(values, provenance))
-    for record in sorted(account_records, key=lambda r: (r.feed, r.record_id)):
-        provenance = Provenance(record.system, record.feed, record.record_id, record.updated_at)
-        for name, value in record.attributes.items():
-            if name in plan.account_scoped:
-                buckets.setdefault(name, []).append(Candidate(value, provenance))
-    for name, attr_plan in plan.attributes.items():
-        candidates = buckets.get(name)
-        if candidates:
-            customer.attributes[name] = _reconcile(attr_plan, candidates, plan)
-    customer.collections.update(items)
-    return customer
+            grouped_at.append((position, origin, grouped))
+    for name in plan.collections:
+        collections[name] = []
+    grouped_at.sort(key=lambda entry: entry[0])
+    for _, origin, grouped in grouped_at:
+        for collection, values in grouped.items():
+            collections[collection].append(collection_item(values, origin))
+    return buckets, ranks
+
+
+def _in_pool_order(ranks: list[_Rank]) -> Callable[[list[Candidate]], list[Candidate]]:
+    """Puts candidates back in the order reconcile gathered records (own, then account mates)."""
+    at: dict[int, int] = {}
+
+    def in_order(candidates: list[Candidate]) -> list[Candidate]:
+        if not at:
+            at.update((id(rank[7]), rank[6]) for rank in ranks)
+        return sorted(candidates, key=lambda c: at[id(c.provenance)])
+
+    return in_order
 
 
 def reconcile_attribute(
     name: str, spec: AttributeSpec, candidates: list[Candidate], sources: SourcesSpec
 ) -> ReconciledAttribute:
     """Apply the attribute's survivorship rule to its candidates (one per source record)."""
-    plan = _plan(sources)
-    attr_plan = plan.attributes.get(name) or _AttrPlan(
-        name, spec, frozenset(spec.system_of_record), spec.conflict_window_delta, spec.rule
-    )
-    return _reconcile(attr_plan, candidates, plan)
+    plan = plan_for(sources)
+    attr = plan.attributes.get(name) or attr_plan(name, spec, spec.rule, plan.region)
+    if len(candidates) == 1:
+        return one_candidate(attr, candidates[0])
+    priority = plan.priority
+    ranked = sorted(candidates, key=lambda c: rank_key(c, priority))
+    positions = {id(c): i for i, c in enumerate(candidates)}
+
+    def given(subset: list[Candidate]) -> list[Candidate]:
+        return sorted(subset, key=lambda c: positions[id(c)])
+
+    return _decide(attr, ranked, plan, given)
 
 
-def _reconcile(attr: _AttrPlan, candidates: list[Candidate], plan: _Plan) -> ReconciledAttribute:
+def _decide(
+    attr: AttrPlan,
+    ranked: list[Candidate],
+    plan: Plan,
+    given: Callable[[list[Candidate]], list[Candidate]],
+) -> ReconciledAttribute:
+    """The rule's outcome for candidates in rank order; `given` puts some back in given order."""
     spec = attr.spec
     # Most attributes have one candidate, or candidates that all say the same: both outcomes
     # follow from the ranking alone (no normalising, no windows), as the general path has them.
-    if len(candidates) == 1:
-        return one_candidate(attr, candidates[0])
-    first = candidates[0].value
+    if len(ranked) == 1:
+        return one_candidate(attr, ranked[0])
+    first = ranked[0].value
     kind = type(first)
-    if all(type(c.value) is kind and c.value == first for c in candidates):
-        return one_value(attr, candidates, plan.priority)
-    if spec.type in ("email", "phone") and len(candidates) > 1:
-        # A junk identifier ("n/a", "test@test.com") never beats a usable one; it stays visible.
-        usable = [c for c in candidates if _usable_identifier(spec.type, c.value, plan.region)]
-        if usable and len(usable) < len(candidates):
-            result = _reconcile(attr, usable, plan)
-            junk = tuple(c for c in candidates if c not in usable)
-            return replace(result, alternates=result.alternates + junk)
-    keyer = _Normaliser(spec.type, plan.region, _TEXT_FOLDERS.get(attr.name))
-    priority = plan.priority
-    if len(candidates) == 1:
-        ranked = candidates
+    for c in ranked:
+        if type(c.value) is not kind or c.value != first:
+            break
     else:
-        ranked = sorted(candidates, key=lambda c: _rank_key(c, priority))
-    trusted = [c for c in ranked if c.provenance.system in attr.trusted]
+        return one_value(attr, ranked)
+    keyer = attr.keyer
+    if spec.type in ("email", "phone"):
+        # A junk identifier ("n/a", "test@test.com") never beats a usable one; it stays visible.
+        usable = [c for c in ranked if keyer.usable(c.value)]
+        if usable and len(usable) < len(ranked):
+            decided = _decide(attr, usable, plan, given)
+            junk = given([c for c in ranked if not keyer.usable(c.value)])
+            return replace(decided, alternates=decided.alternates + tuple(junk))
+    keyed = [(c, keyer(c.value)) for c in ranked]
+    trusted_systems = attr.trusted
+    trusted = [pair for pair in keyed if pair[0].provenance.system in trusted_systems]
     if spec.type == "email" and len(trusted) > 1:
-        personal = [c for c in trusted if not _is_role_address(c.value)]
+        personal = [pair for pair in trusted if not _is_role_address(pair[0].value)]
         if personal:
             trusted = personal
     if not trusted:
         winner = ranked[0]
         systems = sorted({c.provenance.system for c in ranked})
-        owners = ", ".join(spec.system_of_record) or "none declared"
-        reason = f"only {' and '.join(systems)} has it; system of record: {owners}"
-        alternates = _distinct(ranked, keyer, exclude=(winner,))
-        return ReconciledAttribute(
-            attr.name, spec.rule, "unverified", winner, alternates, (), reason
-        )
-    first = trusted[0].value
-    same_raw = all(type(c.value) is type(first) and c.value == first for c in trusted)
-    first_key = keyer(first)
-    if same_raw or all(keyer(c.value) == first_key for c in trusted):
+        reason = f"only {' and '.join(systems)} has it; system of record: {attr.owners}"
+        alternates = _distinct(keyed, exclude=keyed[:1])
+        return result(attr.name, spec.rule, "unverified", reason, winner, alternates)
+    top, top_key = trusted[0]
+    if all(key == top_key for _, key in trusted):
         # Every accepted source agrees: nothing to decide but whose provenance to show.
-        top = trusted[0] if spec.rule == "source_priority" else min(trusted, key=_newest_first)
+        if spec.rule != "source_priority":
+            top = min((c for c, _ in trusted), key=newest_first)
         disagreeing: list[Candidate] = []
-    elif spec.rule == "most_frequent":
-        top, disagreeing = _most_frequent(trusted, keyer)
-    elif spec.rule == "most_recent":
-        top = min(trusted, key=_newest_first)
-        disagreeing = _within_window(top, trusted, attr.window, keyer)
     else:
-        claims = _claims(trusted)
-        top = claims[0]
-        disagreeing = _within_window(top, claims, attr.window, keyer)
-        # Two records of the winning system at the same moment with different values.
-        disagreeing += [
-            c
-            for c in trusted
-            if c.provenance.system == top.provenance.system
-            and c.provenance.observed_at == top.provenance.observed_at
-            and keyer(c.value) != keyer(top.value)
-            and c not in disagreeing
-        ]
+        top, disagreeing = _disagreement(attr, [c for c, _ in trusted])
+        top_key = keyer(top.value)
     if disagreeing:
-        contenders = _distinct([top, *disagreeing], keyer)
-        rest = _distinct(ranked, keyer, exclude=contenders)
+        contenders = _distinct([(top, top_key), *((c, keyer(c.value)) for c in disagreeing)])
+        rest = _distinct(keyed, exclude=[(c, keyer(c.value)) for c in contenders])
         reason = _conflict_reason(contenders, spec.type, plan.region)
-        return ReconciledAttribute(
-            attr.name, spec.rule, "conflicted", None, rest, contenders, reason
-        )
-    alternates = _distinct(ranked, keyer, exclude=(top,))
+        return result(attr.name, spec.rule, "conflicted", reason, None, rest, contenders)
+    alternates = _distinct(keyed, exclude=((top, top_key),))
     reason = f"{attr.label}: {top.provenance.system}"
-    confirmed = _latest_confirmation(top, trusted, keyer)
-    return ReconciledAttribute(
-        attr.name, spec.rule, "resolved", top, alternates, (), reason, confirmed
-    )
+    confirmed = _latest_confirmation(top, top_key, trusted)
+    return result(attr.name, spec.rule, "resolved", reason, top, alternates, (), confirmed)
+
+
+def _disagreement(attr: AttrPlan, trusted: list[Candidate]) -> tuple[Candidate, list[Candidate]]:
+    """The rule's pick among accepted candidates that differ, and those that contend with it."""
+    keyer = attr.keyer
+    if attr.spec.rule == "most_frequent":
+        return _most_frequent(trusted, keyer)
+    if attr.spec.rule == "most_recent":
+        top = min(trusted, key=newest_first)
+        return top, _within_window(top, trusted, attr.window, keyer)
+    claims = _claims(trusted)
+    top = claims[0]
+    disagreeing = _within_window(top, claims, attr.window, keyer)
+    # Two records of the winning system at the same moment with different values.
+    disagreeing += [
+        c
+        for c in trusted
+        if c.provenance.system == top.provenance.system
+        and c.provenance.observed_at == top.provenance.observed_at
+        and keyer(c.value) != keyer(top.value)
+        and c not in disagreeing
+    ]
+    return top, disagreeing
 
 
 # Shared inboxes (billing@, ap@...) that a billing system keeps instead of the person's address.
@@ -263,63 +294,17 @@ def _is_role_address(value: AttrValue) -> bool:
     return value.strip().split("@", 1)[0].casefold() in _ROLE_LOCAL_PARTS
 
 
-def _usable_identifier(attr_type: str, value: AttrValue, region: str) -> bool:
-    """True when an email or phone value normalises to a real identifier (not junk)."""
-    if not isinstance(value, str):
-        return False
-    if attr_type == "email":
-        return normalize_email(value) is not None
-    return normalize_phone(value, region) is not None
-
-
-class _Normaliser:
-    """Compares values in normalised form so formatting differences are not disagreements.
-
-    Remembers each value it has seen: one customer repeats its email on every ticket.
-    """
-
-    __slots__ = ("attr_type", "folder", "memo", "region")
-
-    def __init__(
-        self, attr_type: str, region: str, folder: Callable[[str], str | None] | None = None
-    ) -> None:
-        self.attr_type = attr_type
-        self.region = region
-        self.folder = folder
-        self.memo: dict[str, _Key] = {}
-
-    def __call__(self, value: AttrValue) -> _Key:
-        if isinstance(value, list):
-            return ("list", *value)
-        if not isinstance(value, str):
-            return (type(value).__name__, value)
-        key = self.memo.get(value)
-        if key is None:
-            key = self.memo[value] = self._text(value)
-        return key
-
-    def _text(self, value: str) -> str:
-        text = " ".join(value.split())
-        if self.attr_type == "email":
-            return normalize_email(text) or text.casefold()
-        if self.attr_type == "phone":
-            return normalize_phone(text, self.region) or text.casefold()
-        if self.folder is not None:
-            return self.folder(text) or text.casefold()
-        return text.casefold()
-
-
 def _latest_confirmation(
-    top: Candidate, trusted: list[Candidate], keyer: _Normaliser
+    top: Candidate, top_key: Key, trusted: list[tuple[Candidate, Key]]
 ) -> Provenance | None:
     """The newest accepted observation of the winning value, if newer than the winner's own."""
     newest = top.provenance.observed_at
     if newest is None or len(trusted) == 1:
         return None
-    top_key, found = keyer(top.value), None
-    for candidate in trusted:
+    found = None
+    for candidate, key in trusted:
         stamp = candidate.provenance.observed_at
-        if stamp is not None and stamp > newest and keyer(candidate.value) == top_key:
+        if stamp is not None and stamp > newest and key == top_key:
             newest, found = stamp, candidate.provenance
     return found
 
@@ -336,7 +321,7 @@ def _claims(ranked_trusted: list[Candidate]) -> list[Candidate]:
 
 
 def _within_window(
-    top: Candidate, pool: list[Candidate], window: timedelta, keyer: _Normaliser
+    top: Candidate, pool: list[Candidate], window: timedelta, keyer: Normaliser
 ) -> list[Candidate]:
     """Disagreeing candidates observed within `window` of the top one (or with no timestamp)."""
     top_key = keyer(top.value)
@@ -351,31 +336,32 @@ def _within_window(
 
 
 def _most_frequent(
-    trusted: list[Candidate], keyer: _Normaliser
+    trusted: list[Candidate], keyer: Normaliser
 ) -> tuple[Candidate, list[Candidate]]:
     """The value most records agree on (its newest record), and the values tied with it."""
-    groups: dict[_Key, list[Candidate]] = {}
+    groups: dict[Key, list[Candidate]] = {}
     for candidate in trusted:
         groups.setdefault(keyer(candidate.value), []).append(candidate)
     best = max(len(group) for group in groups.values())
-    tied = [sorted(g, key=_newest_first)[0] for g in groups.values() if len(g) == best]
-    tied.sort(key=_newest_first)
+    tied = [sorted(g, key=newest_first)[0] for g in groups.values() if len(g) == best]
+    tied.sort(key=newest_first)
     return tied[0], tied[1:]
 
 
 def _distinct(
-    candidates: Iterable[Candidate], keyer: _Normaliser, exclude: Iterable[Candidate] = ()
+    keyed: Iterable[tuple[Candidate, Key]], exclude: Iterable[tuple[Candidate, Key]] = ()
 ) -> tuple[Candidate, ...]:
     """Keep the first candidate per (system, normalised value): repeats add noise, not evidence.
 
-    Candidates repeating an excluded one's system and value (the winner's) are dropped too.
+    Candidates are given with their normalised values; those repeating an excluded one's system
+    and value (the winner's) are dropped too.
     """
-    seen = {(c.provenance.system, keyer(c.value)) for c in exclude}
+    seen = {(c.provenance.system, key) for c, key in exclude}
     kept: list[Candidate] = []
-    for candidate in candidates:
-        key = (candidate.provenance.system, keyer(candidate.value))
-        if key not in seen:
-            seen.add(key)
+    for candidate, key in keyed:
+        mark = (candidate.provenance.system, key)
+        if mark not in seen:
+            seen.add(mark)
             kept.append(candidate)
     return tuple(kept)
 

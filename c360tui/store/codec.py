@@ -24,15 +24,17 @@ from c360tui.core.records import AttrValue, RecordKey
 try:
     import orjson
 
+    _dumps, _SORT_KEYS = orjson.dumps, orjson.OPT_SORT_KEYS
+
     def dump_json(data: Any) -> str:
-        return orjson.dumps(data).decode()
+        return _dumps(data).decode()
 
     def load_json(text: str) -> Any:
         return orjson.loads(text)
 
     def dump_sorted(data: dict[str, Any]) -> str:
         """JSON with keys sorted, so the same content always gives the same text."""
-        return orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode()
+        return _dumps(data, option=_SORT_KEYS).decode()
 
 except ImportError:  # pragma: no cover - exercised only without orjson
     _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode

@@ -24,15 +24,17 @@ from c360tui.core.records import AttrValue, RecordKey
 try:
     import orjson
 
+    _dumps, _SORT_KEYS = orjson.dumps, orjson.OPT_SORT_KEYS
+
     def dump_json(data: Any) -> str:
-        return orjson.dumps(data).decode()
+        return _dumps(data).decode()
 
     def load_json(text: str) -> Any:
         return orjson.loads(text)
 
     def dump_sorted(data: dict[str, Any]) -> str:
         """JSON with keys sorted, so the same content always gives the same text."""
-        return orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode()
+        return _dumps(data, option=_SORT_KEYS).decode()
 
 except ImportError:  # pragma: no cover - exercised only without orjson
     _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -77,19 +79,20 @@ def attributes_doc(
     sources: list[list[Any]] = []
     by_id: dict[int, int] = {}  # reconcile shares one Provenance per record: the fast path
     by_value: dict[tuple[str, str, str, datetime | None], int] = {}
+    known = by_id.get
 
     def ref(prov: Provenance) -> int:
-        found = by_id.get(id(prov))
+        """The index of a provenance not seen by identity yet (the slow path)."""
+        key = (prov.system, prov.feed, prov.record_id, prov.observed_at)
+        found = by_value.get(key)
         if found is None:
-            key = (prov.system, prov.feed, prov.record_id, prov.observed_at)
-            found = by_value.get(key)
-            if found is None:
-                found = by_value[key] = len(sources)
-                observed = dump_time(prov.observed_at)
-                sources.append([prov.system, prov.feed, prov.record_id, observed])
-            by_id[id(prov)] = found
+            found = by_value[key] = len(sources)
+            sources.append([prov.system, prov.feed, prov.record_id, dump_time(prov.observed_at)])
+        by_id[id(prov)] = found
         return found
 
+    # Indexes are handed out in the order values are met (winner, alternates, contenders,
+    # confirmed), looked up inline: a call per value cost a third of the encoding.
     rows: list[list[Any]] = []
     winners: dict[str, AttrValue] = {}
     conflicted = 0
@@ -100,9 +103,26 @@ def attributes_doc(
             conflicted += attr.status == "conflicted"
         else:
             value = winners[attr.name] = win.value
-            source = ref(win.provenance)
-        alternates = [[c.value, ref(c.provenance)] for c in attr.alternates] or None
-        contenders = [[c.value, ref(c.provenance)] for c in attr.contenders] or None
+            prov = win.provenance
+            source = known(id(prov))
+            if source is None:
+                source = ref(prov)
+        alternates = (
+            [
+                [c.value, i if (i := known(id(c.provenance))) is not None else ref(c.provenance)]
+                for c in attr.alternates
+            ]
+            if attr.alternates
+            else None
+        )
+        contenders = (
+            [
+                [c.value, i if (i := known(id(c.provenance))) is not None else ref(c.provenance)]
+                for c in attr.contenders
+            ]
+            if attr.contenders
+            else None
+        )
         row = [
             attr.name,
             attr.status,
@@ -113,8 +133,10 @@ def attributes_doc(
             contenders,
             attr.reason,
         ]
-        if attr.confirmed is not None:  # optional ninth element: older stores have eight
-            row.append(ref(attr.confirmed))
+        confirmed = attr.confirmed
+        if confirmed is not None:  # optional ninth element: older stores have eight
+            i = known(id(confirmed))
+            row.append(ref(confirmed) if i is None else i)
         rows.append(row)
     return {"p": sources, "a": rows}, winners, conflicted
 

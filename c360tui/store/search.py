@@ -12,6 +12,7 @@ import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from c360tui.core.customer import ReconciledAttribute, ResolvedCustomer
 
@@ -75,16 +76,30 @@ def key_value(kind: str, raw: str, region: str) -> str | None:
     Account ids keep only letters and digits ("AC-3607", "ac 3607" and "AC3607" are one id),
     domains lose scheme and www.
     """
-    if kind == "phone":
-        return phone_key(raw, region)
-    if kind == "company_domain":
-        from c360tui.core.normalize import normalize_domain
+    return _key_normalisers(region).get(kind, _plain_key)(raw)
 
-        return normalize_domain(raw)
-    value = raw.strip().casefold()
-    if kind in ID_KINDS:
-        value = _NOT_ID_CHARS.sub("", value)
-    return value or None
+
+def _plain_key(raw: str) -> str | None:
+    return raw.strip().casefold() or None
+
+
+def _id_key(raw: str) -> str | None:
+    return _NOT_ID_CHARS.sub("", raw.strip().casefold()) or None
+
+
+@lru_cache(maxsize=16)
+def _key_normalisers(region: str) -> dict[str, Callable[[str], str | None]]:
+    """key_value's normaliser per kind, for one region: indexing calls them ~7 times a
+    customer, so the imports and the dispatch are done once."""
+    from c360tui.core.normalize import normalize_domain, normalize_phone
+
+    def phone(raw: str) -> str | None:
+        text = raw.strip()
+        return text if _E164.fullmatch(text) else normalize_phone(text, region)
+
+    normalisers: dict[str, Callable[[str], str | None]] = dict.fromkeys(ID_KINDS, _id_key)
+    normalisers.update(phone=phone, company_domain=normalize_domain)
+    return normalisers
 
 
 def _first_value(attribute: ReconciledAttribute | None) -> str:
@@ -125,18 +140,23 @@ def index_rows(
         phone,
         len(customer.records),
     )
-    keys: set[tuple[str, str, int]] = set()
+    keys: dict[tuple[str, str, int], None] = {}
+    normalisers = _key_normalisers(region)
     for kind in KEY_ATTRIBUTES:
         attribute = attrs.get(kind)
         if attribute is None:
             continue
-        candidates = [*attribute.alternates, *attribute.contenders]
+        # one person's email on each of their records: normalise each distinct text once
+        raws = {str(c.value): None for c in attribute.alternates}
+        if attribute.contenders:
+            raws.update((str(c.value), None) for c in attribute.contenders)
         if attribute.winner is not None:
-            candidates.append(attribute.winner)
-        for candidate in candidates:
-            value = key_value(kind, str(candidate.value), region)
+            raws[str(attribute.winner.value)] = None
+        normalise = normalisers.get(kind, _plain_key)
+        for raw in raws:
+            value = normalise(raw)
             if value:
-                keys.add((kind, value, seq))
+                keys[(kind, value, seq)] = None
     name_fold = fold_name(name) if name else ""
     company_fold = fold_name(company) if company else ""
     last_fold = fold_name(last) if last else ""
@@ -154,7 +174,7 @@ def index_rows(
         terms.append((company_fold, "company", seq))
     return (
         row,
-        list(dict.fromkeys(keys)),
+        list(keys),
         list(dict.fromkeys(terms)),
         (seq, name_fold, company_fold),
     )

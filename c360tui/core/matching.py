@@ -57,12 +57,17 @@ class RuleMatcher:
         # a weighted rule: required fields present, and the present fields able to reach
         # min_score in full agreement
         needed = [column for column, c in compared if c.required]
+        sparse = _holding_sparse(compared, rule.min_score)
+        candidates: Sequence[int] = range(size) if sparse is None else sparse
         # column by column, adding each present field's weight in the order a per-record sum would
-        totals: list[float] = [0] * size
+        totals: list[float] = [0] * len(candidates)
         for column, c in compared:
             weight = c.best_weight
-            totals = [t if v is None else t + weight for t, v in zip(totals, column, strict=False)]
-        indices = [i for i, total in enumerate(totals) if total >= rule.min_score]
+            values = [column[i] for i in candidates]
+            totals = [t if v is None else t + weight for t, v in zip(totals, values, strict=True)]
+        indices = [
+            i for i, total in zip(candidates, totals, strict=True) if total >= rule.min_score
+        ]
         for column in needed:
             indices = [i for i in indices if column[i] is not None]
         return indices
@@ -273,6 +278,35 @@ _Plan = (
     | list[int]
     | tuple[int, int, dict[str | None, list[int]], dict[str | None, list[int]] | None]
 )
+
+
+def _holding_sparse(
+    compared: list[tuple[Column, Comparison]], min_score: float
+) -> list[int] | None:
+    """The records with a value in one of the sparser fields, when the denser ones' best
+    weights add up to less than min_score: no other record can reach it (None: all may).
+
+    A person rule over business contacts: every record has a name, few a date of birth.
+    """
+    if any(c.best_weight < 0 for _, c in compared):
+        return None
+    # densest first, while their weights together stay under min_score
+    by_density = sorted(compared, key=lambda item: item[0].count(None))
+    dense = 0.0
+    sparse_from = 0
+    for position, (_, c) in enumerate(by_density):
+        # a margin for float rounding: a record's own sum adds the weights in another order
+        if dense + c.best_weight >= min_score - 1e-9 * max(1.0, abs(min_score)):
+            break
+        dense += c.best_weight
+        sparse_from = position + 1
+    sparse = by_density[sparse_from:]
+    if not sparse or sparse_from == 0:
+        return None
+    holding: set[int] = set()
+    for column, _ in sparse:
+        holding.update(i for i, value in enumerate(column) if value is not None)
+    return sorted(holding)
 
 
 class _Step(NamedTuple):

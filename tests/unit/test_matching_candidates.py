@@ -116,3 +116,23 @@ def test_a_big_block_of_one_surname_links_only_the_same_person() -> None:
         RecordKey("billing_accounts", "b40"),
     }
     assert merge.rule == "person_evidence"
+
+
+@settings(max_examples=200, deadline=None)
+@given(PEOPLE)
+def test_weighted_eligibility_is_every_record_whose_present_fields_reach_min_score(
+    people: list,
+) -> None:
+    table = FieldTable(records(people), SPEC, "US")
+    matcher = RuleMatcher(PERSON_EVIDENCE, table, SPEC)
+    expected = [
+        i
+        for i in range(table.size)
+        if sum(
+            c.best_weight
+            for column, c in zip(matcher.columns, PERSON_EVIDENCE.compare, strict=False)
+            if column[i] is not None
+        )
+        >= (PERSON_EVIDENCE.min_score or 0)
+    ]
+    assert matcher.eligible(table.size) == expected

@@ -1,11 +1,11 @@
 """Reconcile and encode customers in worker processes while the parent writes them to SQLite.
 
 The parent holds no source records: for each chunk of customers it reads the records they need
-(their own and their account mates') back from the store, hands the raw rows to a worker, and
-inserts the rows the worker encodes, in order, as the one SQLite writer. Reconciling and
-encoding is pure work, so forked workers share the resolution (ids, groups, evidence)
-copy-on-write. Small runs (and machines without fork) stay in one process, with the same chunks
-and the same seqs, so both paths write identical stores.
+(their own and their account mates') back from the store and hands a worker a self-contained
+task (those rows, the customers' ids, merges and held links), then inserts the rows the worker
+encodes, in order, as the one SQLite writer. The workers are forked when the ingest starts, so
+they share none of its later heap. Small runs (and machines without fork) stay in one process,
+with the same chunks and the same seqs, so both paths write identical stores.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from multiprocessing.pool import AsyncResult
+from multiprocessing.pool import AsyncResult, Pool
 from time import process_time
 
-from c360tui.core.customer import HeldMerge, MergeEvidence
-from c360tui.core.records import AttrValue, SourceRecord
+from c360tui.core.customer import FieldEvidence, HeldMerge, MergeEvidence
+from c360tui.core.records import AttrValue, RecordKey, SourceRecord
 from c360tui.core.sources_spec import SourcesSpec
 from c360tui.store.writer import EncodedCustomers, encode_customers
 
@@ -28,6 +28,8 @@ CHUNK = 2_000
 # Tasks handed out but not yet written, beyond one per worker: bounds the rows (a few KB per
 # customer) waiting in the parent's memory.
 IN_FLIGHT = 2
+# What one worker may come to hold: its tasks, its normalisers' caches, its share of pages.
+WORKER_BYTES = 512 * 1024 * 1024
 
 # A stored source record as the store returns it: id, system, feed, record id, updated at
 # (ISO 8601 or None), attributes (JSON).
@@ -100,65 +102,115 @@ class RecordDecoder:
         return SourceRecord(system, feed, record_id, self._load_time(updated), attributes)
 
 
-def reconcile_chunk(work: ReconcileWork, start: int, stop: int, rows: list[Row]) -> EncodedChunk:
-    """Reconcile customers `start`..`stop` (positions in `work.ids`) over their stored `rows`
-    and encode their rows."""
+@dataclass(frozen=True, slots=True)
+class ChunkTask:
+    """Everything one chunk of customers needs, self-contained so it can go to a process forked
+    before the ingest's heap grew: per customer its id, record ids, account mates' record ids,
+    merges (as plain tuples) and held links, and the stored rows of all those records."""
+
+    start: int
+    customers: list[tuple[str, list[int], list[int], list[MergeRow], list[HeldMerge]]]
+    rows: list[Row]
+
+
+# A merge as a chunk task carries it: left feed, left id, right feed, right id, rule, fields.
+MergeRow = tuple[str, str, str, str, str, tuple[FieldEvidence, ...]]
+
+
+def chunk_task(work: ReconcileWork, start: int, stop: int, fetch: FetchRows) -> ChunkTask:
+    """The task of customers `start`..`stop`, its rows read with `fetch`."""
+    rowids, groups, mates = work.rowids, work.groups, work.mates
+    customers = []
+    for position in range(start, stop):
+        customer_id = work.ids[position]
+        merges = [
+            (m.left.feed, m.left.record_id, m.right.feed, m.right.record_id, m.rule, m.fields)
+            for m in work.merges.get(customer_id, ())
+        ]
+        customers.append(
+            (
+                customer_id,
+                [rowids[i] for i in groups[position]],
+                [rowids[i] for i in mates.get(position, ())],
+                merges,
+                work.held.get(customer_id, []),
+            )
+        )
+    return ChunkTask(start, customers, fetch(chunk_rowids(work, start, stop)))
+
+
+def reconcile_chunk(task: ChunkTask, sources: SourcesSpec, region: str) -> EncodedChunk:
+    """Reconcile one task's customers over its stored rows and encode their rows."""
     from c360tui.core.reconcile import reconcile
 
     began = process_time()
-    decode = RecordDecoder(work.sources)
-    by_rowid = {row[0]: row for row in rows}
-    rowids, groups, mates = work.rowids, work.groups, work.mates
+    decode = RecordDecoder(sources)
+    by_rowid = {row[0]: row for row in task.rows}
     made: dict[int, SourceRecord] = {}
 
-    def record(position: int) -> SourceRecord:
-        rowid = rowids[position]
+    def record(rowid: int) -> SourceRecord:
         found = made.get(rowid)
         if found is None:
             found = made[rowid] = decode(by_rowid[rowid])
         return found
 
     customers = []
-    merges, held, sources = work.merges, work.held, work.sources
-    for position in range(start, stop):
-        customer_id = work.ids[position]
-        records = [record(i) for i in groups[position]]
-        account = [record(i) for i in mates.get(position, ())]
+    for customer_id, own, mates, merges, held in task.customers:
+        records = [record(rowid) for rowid in own]
+        account = [record(rowid) for rowid in mates]
         customer = reconcile(customer_id, records, sources, account)
-        customer.merges = merges.get(customer_id, [])
-        customer.held = held.get(customer_id, [])
+        customer.merges = [
+            MergeEvidence(RecordKey(lf, lid), RecordKey(rf, rid), rule, fields)
+            for lf, lid, rf, rid, rule, fields in merges
+        ]
+        customer.held = held
         customers.append(customer)
     reconciled = process_time()
-    rows_out = encode_customers(customers, start + 1, work.region)
+    rows_out = encode_customers(customers, task.start + 1, region)
     return EncodedChunk(rows_out, reconciled - began, process_time() - reconciled)
 
 
-# The work of the running parallel pass, inherited by forked workers (never pickled).
-_SHARED: ReconcileWork | None = None
+# What every task of a pool shares, set in each worker when the pool starts.
+_CONTEXT: tuple[SourcesSpec, str] | None = None
 
 
-def _in_worker(task: tuple[int, int, list[Row]]) -> EncodedChunk:
-    assert _SHARED is not None, "worker started without shared work"
-    return reconcile_chunk(_SHARED, *task)
+def _start_worker(sources: SourcesSpec, region: str) -> None:
+    global _CONTEXT
+    _CONTEXT = (sources, region)
 
 
-def default_workers(customers: int) -> int:
-    """Worker processes worth starting: none for small runs or one CPU, else one per CPU, as
-    many as memory allows.
+def _in_worker(task: ChunkTask) -> EncodedChunk:
+    assert _CONTEXT is not None, "worker started without its context"
+    return reconcile_chunk(task, *_CONTEXT)
 
-    A forked worker shares the parent's resolution (ids, groups, evidence), but touching it
-    (reference counts) copies pages, so each worker may come to need as much as the parent has.
+
+def start_pool(workers: int, sources: SourcesSpec, region: str) -> Pool | None:
+    """The reconcile worker processes, or None to reconcile here (`workers` <= 0).
+
+    Start it before the ingest's heap grows: a forked worker shares the parent's pages, and
+    every object it touches (a reference count) copies the page holding it, so workers forked
+    from a parent holding a million customers' resolution came to hold most of it again.
     """
+    if workers <= 0:
+        return None
+    return multiprocessing.get_context("fork").Pool(workers, _start_worker, (sources, region))
+
+
+def default_workers(total_bytes: int) -> int:
+    """Worker processes worth starting for exports of this size: none for small runs or one
+    CPU, else one per CPU (at most four), as many as memory allows at a few hundred MB each."""
+    from c360tui.ingest.spool import SPOOL_BYTES
+
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    if customers < 10 * CHUNK or (cpus or 1) < 2:
+    if total_bytes < SPOOL_BYTES or (cpus or 1) < 2:
         return 0
     if "fork" not in multiprocessing.get_all_start_methods():
         return 0
     wanted = min(cpus or 1, 4)
-    resident, available = _memory()
-    if resident and available:
-        # leave half of what is free to the rest of the machine
-        wanted = min(wanted, int(available * 0.5 // resident))
+    _, available = _memory()
+    if available:
+        # leave most of what is free to the rest of the machine
+        wanted = min(wanted, int(available * 0.25 // WORKER_BYTES))
     return max(wanted, 0)
 
 
@@ -176,37 +228,30 @@ def _memory() -> tuple[int, int]:
     return 0, 0
 
 
-def encoded_chunks(work: ReconcileWork, workers: int, fetch: FetchRows) -> Iterator[EncodedChunk]:
-    """Every customer's rows, chunk by chunk in seq order, made by `workers` processes (0: here).
+def encoded_chunks(
+    work: ReconcileWork, pool: Pool | None, fetch: FetchRows, workers: int = 0
+) -> Iterator[EncodedChunk]:
+    """Every customer's rows, chunk by chunk in seq order, made by `pool` (None: here).
 
     `fetch` reads each chunk's records from the store, here in the parent. At most IN_FLIGHT
-    chunks are made ahead of the one being consumed.
+    chunks beyond one per worker are made ahead of the one being consumed.
     """
     total = len(work.ids)
     bounds = [(start, min(start + CHUNK, total)) for start in range(0, total, CHUNK)]
-
-    def task(start: int, stop: int) -> tuple[int, int, list[Row]]:
-        return start, stop, fetch(chunk_rowids(work, start, stop))
-
-    if workers <= 0 or len(bounds) < 2:
+    if pool is None or len(bounds) < 2:
         for start, stop in bounds:
-            yield reconcile_chunk(work, *task(start, stop))
+            yield reconcile_chunk(chunk_task(work, start, stop, fetch), work.sources, work.region)
         return
-    global _SHARED
-    _SHARED = work
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            pending: deque[AsyncResult[EncodedChunk]] = deque()
-            queue = iter(bounds)
-            for item in queue:
-                pending.append(pool.apply_async(_in_worker, (task(*item),)))
-                if len(pending) >= IN_FLIGHT + workers:
-                    break
-            while pending:
-                done = pending.popleft().get()
-                following = next(queue, None)
-                if following is not None:
-                    pending.append(pool.apply_async(_in_worker, (task(*following),)))
-                yield done
-    finally:
-        _SHARED = None
+    pending: deque[AsyncResult[EncodedChunk]] = deque()
+    queue = iter(bounds)
+    for start, stop in queue:
+        pending.append(pool.apply_async(_in_worker, (chunk_task(work, start, stop, fetch),)))
+        if len(pending) >= IN_FLIGHT + max(workers, 1):
+            break
+    while pending:
+        done = pending.popleft().get()
+        following = next(queue, None)
+        if following is not None:
+            task = chunk_task(work, *following, fetch)
+            pending.append(pool.apply_async(_in_worker, (task,)))
+        yield done

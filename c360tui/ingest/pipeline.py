@@ -10,7 +10,7 @@ import gc
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,11 +45,13 @@ def ingest(
 
     Specs come from `sources`/`identity` or are loaded from `specs_dir`. `now` is the clock rows
     are checked against (timestamps later than it are quarantined). Raises C360Error for a
-    whole-file problem before anything is written. `workers` is how many processes reconcile
-    and encode customers (0: this one; None: chosen by the run's size and the CPUs).
+    whole-file problem before anything is written. `workers` is how many processes read the
+    files and reconcile and encode customers (0: this one; None: chosen by the exports' size
+    and the CPUs).
     """
-    with _collector_paused():
+    with _collector_paused(), ExitStack() as stack:
         return _ingest(
+            stack,
             paths,
             store,
             now=now,
@@ -78,6 +80,7 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _ingest(
+    stack: ExitStack,
     paths: Sequence[Path],
     store: Store,
     *,
@@ -128,6 +131,13 @@ def _ingest(
     fresh = one_file_per_feed and store.count("source_record") == 0
     collector = new_collector() if fresh else None
     total_bytes = sum(job.path.stat().st_size for job in jobs)
+    from c360tui.ingest.parallel import default_workers, start_pool
+
+    # forked now, while this process is small (see start_pool)
+    chosen = default_workers(total_bytes) if workers is None else workers
+    pool = start_pool(chosen, sources, store.region)
+    if pool is not None:
+        stack.enter_context(pool)
     reading = (read_workers(total_bytes, len(jobs)) if workers is None else workers) if fresh else 0
     if collector is not None and reading > 0:
         outcome = read_spooled(jobs, store, sources, identity, now, batch, collector, reading,
@@ -189,7 +199,7 @@ def _ingest(
         mates = columns.votes.mates(groups)
     columns.votes = None  # type: ignore[assignment]
 
-    from c360tui.ingest.parallel import ReconcileWork, default_workers, encoded_chunks
+    from c360tui.ingest.parallel import ReconcileWork, encoded_chunks
 
     work = ReconcileWork(
         resolution.ids,
@@ -201,12 +211,11 @@ def _ingest(
         resolution.held,
         store.region,
     )
-    chosen = default_workers(clusters) if workers is None else workers
     worker_cpu = {"reconcile": 0.0, "write": 0.0}
 
     def chunks() -> Iterator[EncodedCustomers]:
         done = 0
-        for chunk in encoded_chunks(work, chosen, store.source_rows):
+        for chunk in encoded_chunks(work, pool, store.source_rows, chosen):
             worker_cpu["reconcile"] += chunk.reconcile_cpu
             worker_cpu["write"] += chunk.encode_cpu
             done += chunk.rows.counts[0]

@@ -97,7 +97,8 @@ class ColumnCollector:
             for position in kept:
                 first[position] = 1
             # the rank of each first occurrence among first occurrences, in the order added
-            ranks = list(accumulate(first))
+            # (an array of machine integers: a list would hold an int object per record)
+            ranks = array("q", accumulate(first))
             rowids = array("q", (first_rowid + ranks[p] - 1 for p in kept))
             del first, ranks
         else:

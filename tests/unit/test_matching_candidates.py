@@ -123,7 +123,7 @@ def test_a_big_block_of_one_surname_links_only_the_same_person() -> None:
 def test_weighted_eligibility_is_every_record_whose_present_fields_reach_min_score(
     people: list,
 ) -> None:
-    table = FieldTable(records(people), SPEC, "US")
+    table = FieldTable.of(records(people), SPEC, "US")
     matcher = RuleMatcher(PERSON_EVIDENCE, table, SPEC)
     expected = [
         i

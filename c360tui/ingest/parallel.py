@@ -185,11 +185,13 @@ def _in_worker(task: ChunkTask) -> EncodedChunk:
 
 
 def start_pool(workers: int, sources: SourcesSpec, region: str) -> Pool | None:
-    """The reconcile worker processes, or None to reconcile here (`workers` <= 0).
+    """The ingest's worker processes (they read the files, then reconcile), or None to do
+    everything here (`workers` <= 0).
 
-    Start it before the ingest's heap grows: a forked worker shares the parent's pages, and
-    every object it touches (a reference count) copies the page holding it, so workers forked
-    from a parent holding a million customers' resolution came to hold most of it again.
+    Start it once, before the ingest's heap grows and while this process has no other threads
+    (a pool runs three): a forked worker shares the parent's pages, and every object it touches
+    (a reference count) copies the page holding it, so workers forked from a parent holding a
+    million customers' resolution came to hold most of it again.
     """
     if workers <= 0:
         return None

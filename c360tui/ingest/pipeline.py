@@ -118,7 +118,6 @@ def _ingest(
     from c360tui.core.accounts import scoped_attributes
     from c360tui.ingest.columns import ColumnCollector
     from c360tui.ingest.reading import read_here, read_spooled
-    from c360tui.ingest.spool import read_workers
 
     def new_collector() -> ColumnCollector:
         return ColumnCollector(identity, sources.default_region, scoped_attributes(sources))
@@ -133,14 +132,14 @@ def _ingest(
     total_bytes = sum(job.path.stat().st_size for job in jobs)
     from c360tui.ingest.parallel import default_workers, start_pool
 
-    # forked now, while this process is small (see start_pool)
+    # one pool for reading and reconciling, forked now, while this process is small
+    # (see start_pool)
     chosen = default_workers(total_bytes) if workers is None else workers
     pool = start_pool(chosen, sources, store.region)
     if pool is not None:
         stack.enter_context(pool)
-    reading = (read_workers(total_bytes, len(jobs)) if workers is None else workers) if fresh else 0
-    if collector is not None and reading > 0:
-        outcome = read_spooled(jobs, store, sources, identity, now, batch, collector, reading,
+    if collector is not None and pool is not None and len(jobs) > 1:
+        outcome = read_spooled(jobs, store, sources, identity, now, batch, collector, pool,
                                clock, report, summary.files)  # fmt: skip
     else:
         outcome = read_here(jobs, store, sources, now, batch, collector, clock, report,

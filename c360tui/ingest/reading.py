@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from multiprocessing.pool import Pool
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -151,12 +152,12 @@ def read_spooled(
     now: datetime,
     batch: int | None,
     collector: ColumnCollector,
-    workers: int,
+    pool: Pool,
     clock: Meter,
     report: IngestProgress,
     files: list[FeedCount],
 ) -> ReadOutcome:
-    """Read the files in `workers` processes into spools, copying each into the (fresh) store
+    """Read the files in the pool's processes into spools, copying each into the (fresh) store
     as it is done (see spool.py); the same rows, counts and columns as `read_here`."""
     from c360tui.core.accounts import scoped_attributes
     from c360tui.ingest.spool import SpooledFile, SpoolJob, spooled_files, store_spooled
@@ -186,7 +187,7 @@ def read_spooled(
                 yield spooled
 
         with clock("read+store"):
-            waited = clock.timed(spooled_files(spool_jobs, workers), "read", batch=1)
+            waited = clock.timed(spooled_files(spool_jobs, pool), "read", batch=1)
             outcome.new = store_spooled(store.conn, counted(waited), collector)
     clock.split("read+store", "read", "store")
     # the reading itself happened in the workers: their CPU seconds count as the read phase's

@@ -13,13 +13,12 @@ Used for a fresh store only (where rows are inserted without a per-record check;
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import pickle
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from multiprocessing.pool import Pool
 from pathlib import Path
 from time import process_time
 
@@ -31,7 +30,7 @@ from c360tui.ingest.quarantine import QuarantinedRow
 
 # Records per chunk of rows inserted into a spool and of identity columns pickled.
 CHUNK = 20_000
-# Exports smaller than this are read in the ingest's own process.
+# Exports smaller than this are read (and reconciled) in the ingest's own process.
 SPOOL_BYTES = 16 * 1024 * 1024
 _ROW_COLUMNS = "feed, record_id, system, updated_at, attributes, content_hash, batch_id, file, line"
 
@@ -114,10 +113,9 @@ def spool_file(job: SpoolJob) -> SpooledFile:
     )
 
 
-def spooled_files(jobs: Sequence[SpoolJob], workers: int) -> Iterator[SpooledFile]:
-    """Each job's spooled file, in job order, read by `workers` processes."""
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        yield from pool.imap(spool_file, jobs)
+def spooled_files(jobs: Sequence[SpoolJob], pool: Pool) -> Iterator[SpooledFile]:
+    """Each job's spooled file, in job order, read by the pool's processes."""
+    yield from pool.imap(spool_file, jobs)
 
 
 # Spools attached at once: SQLite attaches at most 10 databases, and a database attached
@@ -173,13 +171,3 @@ def _detach(conn: sqlite3.Connection, aliases: list[str]) -> None:
     for alias in aliases:
         conn.execute(f"DETACH DATABASE {alias}")
     aliases.clear()
-
-
-def read_workers(total_bytes: int, files: int) -> int:
-    """Reading processes worth starting: none for small exports or one CPU."""
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    if total_bytes < SPOOL_BYTES or (cpus or 1) < 2 or files < 2:
-        return 0
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 0
-    return min(cpus or 1, 4, files)

@@ -19,6 +19,8 @@ from c360tui.core.records import AttrValue, SourceRecord
 from c360tui.core.sources_spec import SourcesSpec
 
 _Vote = Callable[[str], str | None]
+# What AccountVotes.drain hands over: site domains, mail domains, company names, carries.
+DrainedVotes = tuple[list[str | None], list[str | None], list[str | None], bytes]
 _UNSEEN = object()
 
 
@@ -68,7 +70,7 @@ class AccountVotes:
             column.append(known)  # type: ignore[arg-type]
         self.carries.append(1 if self.scoped and not self.scoped.isdisjoint(attributes) else 0)
 
-    def drain(self) -> tuple[list[str | None], list[str | None], list[str | None], bytes]:
+    def drain(self) -> DrainedVotes:
         """The votes of the records added since the last drain, handed over (see extend)."""
         drained = (self.site_domains, self.mail_domains, self.companies, bytes(self.carries))
         memos = [memo for _, memo, _, _ in self._plan]
@@ -77,9 +79,7 @@ class AccountVotes:
         self._start_plan(memos)
         return drained
 
-    def extend(
-        self, votes: tuple[list[str | None], list[str | None], list[str | None], bytes]
-    ) -> None:
+    def extend(self, votes: DrainedVotes) -> None:
         """Append the drained votes of another AccountVotes."""
         site, mail, companies, carries = votes
         self.site_domains.extend([v if v is None else intern(v) for v in site])

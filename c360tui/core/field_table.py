@@ -162,7 +162,11 @@ class FieldTableBuilder:
                 normalizer = _simple_normalizer(fallback_kind, "", roles)
                 self._columns[name] = _Normalised(name, normalizer, junk)
         self._size = 0
-        # the hot loop's data: (attribute, memo look-up, column append, memo miss) per column
+        self._plan: list[tuple[str, Callable[..., object], Callable[..., None], _Text]] = []
+        self._replan()
+
+    def _replan(self) -> None:
+        """The hot loop's data: (attribute, memo look-up, column append, memo miss) per column."""
         self._plan = [
             (c.attribute, c.memo.get, c.column.append, c.miss) for c in self._columns.values()
         ]
@@ -192,9 +196,7 @@ class FieldTableBuilder:
         for column in self._columns.values():
             column.column = []
         self._raw = {name: [] for name in raw}
-        self._plan = [
-            (c.attribute, c.memo.get, c.column.append, c.miss) for c in self._columns.values()
-        ]
+        self._replan()
         self._size = 0
         return drained, raw
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from sys import intern
 
-from c360tui.core.accounts import AccountVotes
+from c360tui.core.accounts import AccountVotes, DrainedVotes
 from c360tui.core.field_table import Column, FieldTable, FieldTableBuilder
 from c360tui.core.identity_spec import IdentitySpec
 from c360tui.core.records import AttrValue, RecordKey
@@ -38,7 +38,7 @@ class IdentityChunk:
     record_ids: list[str]
     columns: dict[str, Column]
     raw: dict[str, Column]
-    votes: tuple[list[str | None], list[str | None], list[str | None], bytes]
+    votes: DrainedVotes
 
 
 class ColumnCollector:
@@ -79,9 +79,6 @@ class ColumnCollector:
         self._feeds.extend(map(intern, chunk.feeds))
         self._record_ids.extend(chunk.record_ids)
         self._rowids.extend([0] * len(chunk.feeds))
-
-    def __len__(self) -> int:
-        return len(self._feeds)
 
     def finish(self, first_rowid: int | None = None) -> RecordColumns:
         """The records sorted by (feed, record id), each key once.

@@ -65,17 +65,6 @@ class EncodedChunk:
     encode_cpu: float
 
 
-def chunk_rowids(work: ReconcileWork, start: int, stop: int) -> list[int]:
-    """The store ids of every record customers `start`..`stop` reconcile over, each once."""
-    rowids, groups, mates = work.rowids, work.groups, work.mates
-    needed = [rowids[i] for c in range(start, stop) for i in groups[c]]
-    for customer in range(start, stop):
-        found = mates.get(customer)
-        if found:
-            needed.extend(rowids[i] for i in found)
-    return list(dict.fromkeys(needed))
-
-
 class RecordDecoder:
     """Turns stored rows back into the SourceRecords ingest read.
 
@@ -121,22 +110,20 @@ def chunk_task(work: ReconcileWork, start: int, stop: int, fetch: FetchRows) -> 
     """The task of customers `start`..`stop`, its rows read with `fetch`."""
     rowids, groups, mates = work.rowids, work.groups, work.mates
     customers = []
+    # the store ids of every record the chunk reconciles over, each once
+    needed: dict[int, None] = {}
     for position in range(start, stop):
         customer_id = work.ids[position]
+        own = [rowids[i] for i in groups[position]]
+        account = [rowids[i] for i in mates.get(position, ())]
+        needed.update(dict.fromkeys(own))
+        needed.update(dict.fromkeys(account))
         merges = [
             (m.left.feed, m.left.record_id, m.right.feed, m.right.record_id, m.rule, m.fields)
             for m in work.merges.get(customer_id, ())
         ]
-        customers.append(
-            (
-                customer_id,
-                [rowids[i] for i in groups[position]],
-                [rowids[i] for i in mates.get(position, ())],
-                merges,
-                work.held.get(customer_id, []),
-            )
-        )
-    return ChunkTask(start, customers, fetch(chunk_rowids(work, start, stop)))
+        customers.append((customer_id, own, account, merges, work.held.get(customer_id, [])))
+    return ChunkTask(start, customers, fetch(list(needed)))
 
 
 def reconcile_chunk(task: ChunkTask, sources: SourcesSpec, region: str) -> EncodedChunk:

@@ -143,7 +143,7 @@ def _ingest(
                                clock, report, summary.files)  # fmt: skip
     else:
         outcome = read_here(jobs, store, sources, now, batch, collector, clock, report,
-                            summary.files)  # fmt: skip
+                            summary.files, one_file_per_feed)  # fmt: skip
     quarantined = outcome.quarantined
     counts = {(count.feed, count.file): count for count in summary.files}
     for conflict in outcome.conflicts:

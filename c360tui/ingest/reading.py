@@ -97,9 +97,14 @@ def read_here(
     clock: Meter,
     report: IngestProgress,
     files: list[FeedCount],
+    one_file_per_feed: bool,
 ) -> ReadOutcome:
     """Read every file in this process and store its records; `collector` (fresh store only)
-    gets each accepted record's identity fields as it is read."""
+    gets each accepted record's identity fields as it is read.
+
+    The readers refuse an id repeated with other content within a file; with one file per
+    feed, an empty store can then take the records without checking each against the others.
+    """
     from c360tui.ingest.readers import read_feed_lines
 
     outcome = ReadOutcome()
@@ -129,9 +134,6 @@ def read_here(
             done = base + job.path.stat().st_size
             report("read", done, total_bytes)
 
-    # The readers refuse an id repeated with other content within a file; with one file per
-    # feed, an empty store can then take the records without checking each against the others.
-    one_file_per_feed = len({job.feed.name for job in jobs}) == len(jobs)
     with clock("read+store"):
         added = add_records(
             store.conn,

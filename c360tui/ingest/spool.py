@@ -27,12 +27,12 @@ from c360tui.core.records import SourceRecord
 from c360tui.core.sources_spec import FeedSpec, SourcesSpec
 from c360tui.ingest.columns import ColumnCollector
 from c360tui.ingest.quarantine import QuarantinedRow
+from c360tui.store.source_writer import ROW_COLUMNS, StoredRow
 
 # Records per chunk of rows inserted into a spool and of identity columns pickled.
 CHUNK = 20_000
 # Exports smaller than this are read (and reconciled) in the ingest's own process.
 SPOOL_BYTES = 16 * 1024 * 1024
-_ROW_COLUMNS = "feed, record_id, system, updated_at, attributes, content_hash, batch_id, file, line"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,19 +65,17 @@ class SpooledFile:
 def spool_file(job: SpoolJob) -> SpooledFile:
     """Read one file into its spool (run in a worker process)."""
     from c360tui.ingest.readers import read_feed_lines
-    from c360tui.store import codec
-    from c360tui.store.source_writer import content_hash
+    from c360tui.store.source_writer import stored_row
 
     began = process_time()
     conn = sqlite3.connect(job.spool, isolation_level=None)
     conn.execute("PRAGMA journal_mode=OFF")
     conn.execute("PRAGMA synchronous=OFF")
-    conn.execute(f"CREATE TABLE rows ({_ROW_COLUMNS})")
+    conn.execute(f"CREATE TABLE rows ({ROW_COLUMNS})")
     conn.execute("CREATE TABLE identity (chunk INTEGER PRIMARY KEY, data BLOB)")
     collector = ColumnCollector(job.identity, job.sources.default_region, job.scoped)
-    dumps, dump_time = codec.dump_sorted, codec.dump_time
     file, batch = job.path.name, job.batch
-    rows: list[tuple[str, str, str, str | None, str, str, int | None, str, int]] = []
+    rows: list[StoredRow] = []
     quarantined: list[QuarantinedRow] = []
     read = 0
 
@@ -94,13 +92,7 @@ def spool_file(job: SpoolJob) -> SpooledFile:
         if not isinstance(item, SourceRecord):
             quarantined.append(item)
             continue
-        attributes = dumps(item.attributes)
-        updated = dump_time(item.updated_at)
-        digest = content_hash(item.system, updated, attributes)
-        rows.append(
-            (item.feed, item.record_id, item.system, updated, attributes, digest, batch, file,
-             line)
-        )  # fmt: skip
+        rows.append(stored_row(item, batch, file, line))
         collector.add(item.feed, item.record_id, item.attributes)
         if len(rows) >= CHUNK:
             flush()
@@ -150,8 +142,8 @@ def store_spooled(
                 attached.append(alias)
                 before = conn.total_changes
                 conn.execute(
-                    f"INSERT OR IGNORE INTO source_record ({_ROW_COLUMNS}) "
-                    f"SELECT {_ROW_COLUMNS} FROM {alias}.rows ORDER BY rowid"
+                    f"INSERT OR IGNORE INTO source_record ({ROW_COLUMNS}) "
+                    f"SELECT {ROW_COLUMNS} FROM {alias}.rows ORDER BY rowid"
                 )
                 added += conn.total_changes - before
                 for (data,) in conn.execute(f"SELECT data FROM {alias}.identity ORDER BY chunk"):

@@ -118,6 +118,27 @@ def add_records(
 
 
 Item = SourceRecord | tuple[SourceRecord, str, int]
+# The columns a stored row fills, in the order `stored_row` gives them.
+ROW_COLUMNS = "feed, record_id, system, updated_at, attributes, content_hash, batch_id, file, line"
+StoredRow = tuple[str, str, str, str | None, str, str, int | None, str, int]
+
+
+def encode_record(record: SourceRecord) -> tuple[str | None, str, str]:
+    """(updated at, attributes JSON, content hash): how source_record stores a record's content.
+
+    The time is written uncached: four in five records' times are met only once.
+    """
+    attributes = codec.dump_sorted(record.attributes)
+    moment = record.updated_at
+    updated = None if moment is None else moment.isoformat()
+    return updated, attributes, content_hash(record.system, updated, attributes)
+
+
+def stored_row(record: SourceRecord, batch_id: int | None, file: str, line: int) -> StoredRow:
+    """The source_record row of one record read from `file` at `line` (see ROW_COLUMNS)."""
+    updated, attributes, digest = encode_record(record)
+    return (record.feed, record.record_id, record.system, updated, attributes, digest, batch_id,
+            file, line)  # fmt: skip
 
 
 def _add_direct(
@@ -126,39 +147,24 @@ def _add_direct(
     """Insert chunks straight into an empty source_record; returns the chunks left for the
     checked path (from the first record of a feed's second file on, if any)."""
     file_of: dict[str, str] = {}
-    dumps = codec.dump_sorted
     for chunk in chunks:
-        rows: list[tuple[str, str, str, str | None, str, str, int | None, str, int]] = []
+        rows: list[StoredRow] = []
         append = rows.append
         for position, item in enumerate(chunk):
             record, file, line = item if isinstance(item, tuple) else (item, "", 0)
-            feed = record.feed
-            if file_of.setdefault(feed, file) != file:
+            if file_of.setdefault(record.feed, file) != file:
                 _insert_direct(conn, rows, result)
                 return chain([chunk[position:]], chunks)
-            attributes = dumps(record.attributes)
-            # dump_time's text, uncached: four in five records' times are met only once here
-            moment = record.updated_at
-            updated = None if moment is None else moment.isoformat()
-            system = record.system
-            digest = content_hash(system, updated, attributes)
-            append((feed, record.record_id, system, updated, attributes, digest, batch_id, file,
-                    line))  # fmt: skip
+            append(stored_row(record, batch_id, file, line))
         _insert_direct(conn, rows, result)
     return iter(())
 
 
-def _insert_direct(
-    conn: sqlite3.Connection,
-    rows: list[tuple[str, str, str, str | None, str, str, int | None, str, int]],
-    result: AddResult,
-) -> None:
+def _insert_direct(conn: sqlite3.Connection, rows: list[StoredRow], result: AddResult) -> None:
     before = conn.total_changes
     # an exact repeat (same feed, id and content) meets the unique index and is skipped
     conn.executemany(
-        "INSERT OR IGNORE INTO source_record (feed, record_id, system, updated_at, attributes, "
-        "content_hash, batch_id, file, line) VALUES (?,?,?,?,?,?,?,?,?)",
-        rows,
+        f"INSERT OR IGNORE INTO source_record ({ROW_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)", rows
     )
     new = conn.total_changes - before
     result.new += new
@@ -174,12 +180,9 @@ def _add_chunk(
     rows: list[tuple[int, str, str, str, str | None, str, str, str, int]] = []
     by_seq: dict[int, tuple[SourceRecord, str, int]] = {}
     first_seen: dict[tuple[str, str], tuple[str, str, int]] = {}
-    dumps, dump_time = codec.dump_sorted, codec.dump_time
     for seq, item in enumerate(chunk):
         record, file, line = item if isinstance(item, tuple) else (item, "", 0)
-        attributes = dumps(record.attributes)
-        updated = dump_time(record.updated_at)
-        digest = content_hash(record.system, updated, attributes)
+        updated, attributes, digest = encode_record(record)
         key = (record.feed, record.record_id)
         earlier = first_seen.get(key)
         if earlier is not None:

@@ -241,12 +241,20 @@ class FieldTableBuilder:
 
 
 def _fill_email_domains(domains: Column, emails: Column) -> None:
-    """Fill missing company domains from company (non-freemail) email addresses."""
+    """Fill missing company domains from company (non-freemail) email addresses.
+
+    Each email's domain is cut out once and shared by every record holding that email: cut per
+    record, a million customers' domains were two million separate strings (150 MB).
+    """
+    domain_of: dict[str, str | None] = {}
     for index, value in enumerate(domains):
         if value is None:
             email = emails[index]
             if email is not None:
-                domains[index] = company_domain_of_email(email)
+                if email not in domain_of:
+                    found = company_domain_of_email(email)
+                    domain_of[email] = None if found is None else intern(found)
+                domains[index] = domain_of[email]
 
 
 def _full_names(firsts: Column, lasts: Column) -> Column:

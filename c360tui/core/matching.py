@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from operator import itemgetter
 from typing import NamedTuple
 
 from c360tui.core.blocking import Column, FieldTable
@@ -74,17 +73,6 @@ class RuleMatcher:
 
     def signature(self, index: int) -> Signature:
         return tuple(column[index] for column in self.columns)
-
-    def signatures(self, eligible: Sequence[int]) -> Sequence[Signature] | dict[int, Signature]:
-        """The signatures of the eligible records, by record index, built column by column.
-
-        A list over every record when most are eligible, else a dictionary of just those.
-        """
-        if len(eligible) < 2 or len(eligible) * 2 > len(self.columns[0]):
-            return list(zip(*self.columns, strict=True))
-        pick = itemgetter(*eligible)
-        picked = [pick(column) for column in self.columns]
-        return dict(zip(eligible, zip(*picked, strict=True), strict=True))
 
     def score(self, left: Signature, right: Signature) -> tuple[FieldEvidence, ...] | None:
         """The evidence when the rule holds for two signatures, else None."""

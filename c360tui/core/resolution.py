@@ -10,6 +10,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from c360tui.core.blocking import FieldTable, build_blocks, drop_shared_values
 from c360tui.core.customer import FieldEvidence, HeldMerge, MergeEvidence
@@ -171,7 +172,7 @@ class _Linker:
             return  # no block can hold two records
         limit = rule.max_block_size or self.spec.max_block_size
         find = self.union_find.find
-        signature_of = matcher.signatures(eligible)
+        columns = matcher.columns
         weighted = rule.min_score is not None
         # pairs that did not fire, to skip when a later blocking key brings them together again
         # (same first records, so the same signatures): first index * size + second index
@@ -188,10 +189,13 @@ class _Linker:
                         break
                 else:
                     continue
-                # records with identical compared values are one candidate: compare each once
+                # records with identical compared values are one candidate: compare each once.
+                # Signatures are made block by block, for the blocks that can still link: made
+                # for every eligible record up front, they held 270 MB at a million customers.
+                pick = itemgetter(*block)
                 groups: dict[Signature, list[int]] = {}
-                for index in block:
-                    signature = signature_of[index]
+                signatures = zip(*[pick(column) for column in columns], strict=True)
+                for index, signature in zip(block, signatures, strict=True):
                     members = groups.get(signature)
                     if members is None:
                         groups[signature] = [index]

@@ -47,7 +47,7 @@ def check_candidates(
 ) -> None:
     table = FieldTable.of(records(people), spec, "US")
     matcher = RuleMatcher(rule, table, spec)
-    signatures = list(dict.fromkeys(matcher.signatures(range(table.size))))
+    signatures = list(dict.fromkeys(matcher.signature(i) for i in range(table.size)))
     masks = [matcher.presence(s) for s in signatures]
     later = matcher.later_candidates(signatures, masks)
     for a, candidates in enumerate(later):

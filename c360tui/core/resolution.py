@@ -7,6 +7,7 @@ records give the same customers and evidence whatever order they arrive in.
 from __future__ import annotations
 
 import hashlib
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from c360tui.core.blocking import FieldTable, build_blocks, drop_shared_values
 from c360tui.core.customer import FieldEvidence, HeldMerge, MergeEvidence
 from c360tui.core.identity_spec import IdentitySpec, MatchRule
 from c360tui.core.matching import RuleMatcher, Signature
+from c360tui.core.merge_table import MergeLog, MergeTable
 from c360tui.core.records import RecordKey, SourceRecord
 from c360tui.core.unionfind import GuardedUnionFind, SplitMark
 
@@ -48,6 +50,8 @@ class Resolution:
     # each customer's record positions (in sorted key order), beside its id in `ids`
     groups: list[list[int]] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
+    # every link, by customer position (`merges` holds the same as MergeEvidence, with maps)
+    merge_table: MergeTable = field(default_factory=lambda: MergeTable.grouped(MergeLog(), (), 0))
 
 
 def resolve(
@@ -90,8 +94,9 @@ def resolve_table(
 ) -> Resolution:
     """`resolve` over records given as their sorted keys and the FieldTable in the same order.
 
-    The customers come as `groups` (record positions) beside `ids`; `maps=False` leaves the
-    per-record `assignment` and `clusters` maps empty (a large ingest needs only the groups).
+    The customers come as `groups` (record positions) beside `ids`, their links as
+    `merge_table`; `maps=False` leaves the per-record `assignment`, the `clusters` and the
+    `merges` maps empty (a large ingest needs only the groups and the table).
     """
     stats = ResolutionStats(records=len(keys))
     stats.shared_values = drop_shared_values(table, spec)
@@ -110,34 +115,38 @@ def resolve_table(
     del roots, union_find
     ids = assign_ids([[keys[i] for i in group] for group in groups], previous_ids or {})
 
-    customer_of: list[str] = [""] * len(keys)  # by record position
-    for group, customer_id in zip(groups, ids, strict=True):
+    owner = array("q", bytes(8 * len(keys)))  # each record's customer position
+    for position, group in enumerate(groups):
         for index in group:
-            customer_of[index] = customer_id
+            owner[index] = position
+    merge_table = MergeTable.grouped(linker.merges, owner, len(groups))
+    linker.merges = MergeLog()  # the table holds them now
     assignment: dict[RecordKey, str] = {}
     clusters: dict[str, list[RecordKey]] = {}
+    merges: dict[str, list[MergeEvidence]] = {}
     if maps:
-        for group, customer_id in zip(groups, ids, strict=True):
+        for position, (group, customer_id) in enumerate(zip(groups, ids, strict=True)):
             group_keys = clusters[customer_id] = [keys[i] for i in group]
             assignment.update(dict.fromkeys(group_keys, customer_id))
-    merges: dict[str, list[MergeEvidence]] = {}
-    for evidence, left in zip(linker.merges, linker.merge_left, strict=True):
-        merges.setdefault(customer_of[left], []).append(evidence)
-    held = _attach_held(linker.held, _customers_of_held(linker.held, keys, customer_of))
+            if merge_table.rows(position):
+                merges[customer_id] = merge_table.evidence(position, keys)
+    held = _attach_held(linker.held, _customers_of_held(linker.held, keys, owner, ids))
     stats.customers = len(groups)
-    stats.merges = len(linker.merges)
+    stats.merges = len(merge_table)
     stats.held = len({id(h) for items in held.values() for h in items})
-    return Resolution(assignment, clusters, merges, held, stats, groups=groups, ids=ids)
+    return Resolution(
+        assignment, clusters, merges, held, stats, groups=groups, ids=ids, merge_table=merge_table
+    )
 
 
 def _customers_of_held(
-    held: Sequence[HeldMerge], keys: Sequence[RecordKey], customer_of: Sequence[str]
+    held: Sequence[HeldMerge], keys: Sequence[RecordKey], owner: Sequence[int], ids: Sequence[str]
 ) -> dict[RecordKey, str]:
     """The customer of each record a held link names (held links are few; records are many)."""
     named = {key for item in held for key in (item.left, item.right)}
     if not named:
         return {}
-    return {key: customer_of[i] for i, key in enumerate(keys) if key in named}
+    return {key: ids[owner[i]] for i, key in enumerate(keys) if key in named}
 
 
 # Blocks of more distinct signatures than this find a weighted rule's candidate pairs through
@@ -161,8 +170,7 @@ class _Linker:
         self.union_find = union_find
         self.keys = keys
         self.stats = stats
-        self.merges: list[MergeEvidence] = []
-        self.merge_left: list[int] = []  # the left record's index of each merge
+        self.merges = MergeLog()
         self.held: list[HeldMerge] = []
 
     def apply(self, rule: MatchRule) -> None:
@@ -265,8 +273,7 @@ class _Linker:
     ) -> None:
         outcome = self.union_find.join(left, right)
         if outcome is True:
-            self.merges.append(MergeEvidence(self.keys[left], self.keys[right], rule.name, fields))
-            self.merge_left.append(left)
+            self.merges.add(left, right, rule.name, fields)
         elif outcome:
             reason = f"Held for review: {outcome}."
             self.held.append(HeldMerge(self.keys[left], self.keys[right], rule.name, reason))

@@ -19,6 +19,7 @@ from multiprocessing.pool import AsyncResult, Pool
 from time import process_time
 
 from c360tui.core.customer import FieldEvidence, HeldMerge, MergeEvidence
+from c360tui.core.merge_table import MergeTable
 from c360tui.core.records import AttrValue, RecordKey, SourceRecord
 from c360tui.core.sources_spec import SourcesSpec
 from c360tui.store.writer import EncodedCustomers, encode_customers
@@ -42,8 +43,9 @@ FetchRows = Callable[[list[int]], list[Row]]
 class ReconcileWork:
     """Everything reconciling the customers needs, in customer (seq) order.
 
-    `groups[c]` are customer c's record positions, `rowids[position]` a record's store id and
-    `mates[c]` the positions of other customers' records at c's account that carry account facts.
+    `groups[c]` are customer c's record positions, `rowids[position]` a record's store id,
+    `keys[position]` its key, `mates[c]` the positions of other customers' records at c's
+    account that carry account facts and `merges` the links, by customer position.
     """
 
     ids: Sequence[str]
@@ -51,7 +53,8 @@ class ReconcileWork:
     rowids: Sequence[int]
     mates: Mapping[int, list[int]]
     sources: SourcesSpec
-    merges: Mapping[str, list[MergeEvidence]]
+    keys: Sequence[RecordKey]
+    merges: MergeTable
     held: Mapping[str, list[HeldMerge]]
     region: str
 
@@ -108,7 +111,8 @@ MergeRow = tuple[str, str, str, str, str, tuple[FieldEvidence, ...]]
 
 def chunk_task(work: ReconcileWork, start: int, stop: int, fetch: FetchRows) -> ChunkTask:
     """The task of customers `start`..`stop`, its rows read with `fetch`."""
-    rowids, groups, mates = work.rowids, work.groups, work.mates
+    rowids, groups, mates, keys = work.rowids, work.groups, work.mates, work.keys
+    table = work.merges
     customers = []
     # the store ids of every record the chunk reconciles over, each once
     needed: dict[int, None] = {}
@@ -118,10 +122,13 @@ def chunk_task(work: ReconcileWork, start: int, stop: int, fetch: FetchRows) -> 
         account = [rowids[i] for i in mates.get(position, ())]
         needed.update(dict.fromkeys(own))
         needed.update(dict.fromkeys(account))
-        merges = [
-            (m.left.feed, m.left.record_id, m.right.feed, m.right.record_id, m.rule, m.fields)
-            for m in work.merges.get(customer_id, ())
-        ]
+        merges = []
+        for row in table.rows(position):
+            left, right = keys[table.left[row]], keys[table.right[row]]
+            merges.append(
+                (left.feed, left.record_id, right.feed, right.record_id, table.rules[row],
+                 table.fields[row])
+            )  # fmt: skip
         customers.append((customer_id, own, account, merges, work.held.get(customer_id, [])))
     return ChunkTask(start, customers, fetch(list(needed)))
 

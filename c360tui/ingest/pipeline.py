@@ -187,10 +187,9 @@ def _ingest(
             maps=False,
         )
     del previous
-    # the identity columns and keys are done with (merge evidence keeps the keys it names)
+    # the identity columns are done with; the keys name the records the links join
     stored = len(columns.keys)
     columns.table = None  # type: ignore[assignment]
-    columns.keys = []
     groups = resolution.groups
     clusters = len(groups)
 
@@ -206,7 +205,8 @@ def _ingest(
         columns.rowids,
         mates,
         sources,
-        resolution.merges,
+        columns.keys,
+        resolution.merge_table,
         resolution.held,
         store.region,
     )

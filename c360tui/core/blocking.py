@@ -5,7 +5,7 @@ The columns themselves are built in field_table.py (re-exported here).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from operator import itemgetter
 
 from rapidfuzz import fuzz
@@ -78,21 +78,21 @@ def block_key_parts(key: list[str]) -> list[tuple[str, int | None]]:
     return [(field, lengths[transform]) for field, transform in map(split_block_part, key)]
 
 
-def build_blocks(
-    table: FieldTable, key: list[str], eligible: Sequence[int]
-) -> dict[tuple[str, ...], list[int]]:
-    """Group eligible record indices by a blocking key; records missing a part are left out."""
+def build_blocks(table: FieldTable, key: list[str], eligible: Sequence[int]) -> Iterable[list[int]]:
+    """The eligible record indices grouped by a blocking key, one list per block value;
+    records missing a part are left out."""
     parts = [(table.values[field], length) for field, length in block_key_parts(key)]
-    blocks: dict[tuple[str, ...], list[int]] = {}
     if len(parts) == 1:
         # one field (the common case): a plain dictionary pass, no per-record tuple of parts
+        # (nor one per block: at a million customers their keys alone took 100 MB)
         column, size = parts[0]
         single: dict[str, list[int]] = {}
         for index in eligible:
             value = column[index]
             if value is not None:
                 single.setdefault(value if size is None else value[:size], []).append(index)
-        return {(value,): members for value, members in single.items()}
+        return single.values()
+    blocks: dict[tuple[str, ...], list[int]] = {}
     for index in eligible:
         values: list[str] = []
         for column, length in parts:
@@ -102,4 +102,4 @@ def build_blocks(
             values.append(value if length is None else value[:length])
         else:
             blocks.setdefault(tuple(values), []).append(index)
-    return blocks
+    return blocks.values()

@@ -187,7 +187,7 @@ class _Linker:
         failed: set[int] = set()
         for number, key in enumerate(rule.blocking):
             keep = failed if number < len(rule.blocking) - 1 else None
-            for block in build_blocks(self.table, key, eligible).values():
+            for block in build_blocks(self.table, key, eligible):
                 if len(block) < 2:
                     continue
                 # a block whose records are already one customer can add nothing

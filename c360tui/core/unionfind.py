@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from array import array
+
 from c360tui.core.compare import edit_distance
 
 # A split request's marker on a record: (request number, side 0 or 1).
@@ -22,7 +24,8 @@ class GuardedUnionFind:
         max_edits: dict[str, int],
         splits: dict[int, set[SplitMark]],
     ) -> None:
-        self._parent = list(range(size))
+        # machine integers: a list would hold an int object per record (100 MB at 1M customers)
+        self._parent = array("q", range(size))
         self._size = [1] * size
         self._max_edits = max_edits
         # per root: field -> the distinct values its members hold

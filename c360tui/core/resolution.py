@@ -113,7 +113,7 @@ def resolve_table(
         roots.setdefault(union_find.find(index), []).append(index)
     groups = sorted(roots.values(), key=lambda indices: indices[0])
     del roots, union_find
-    ids = assign_ids([[keys[i] for i in group] for group in groups], previous_ids or {})
+    ids = assign_ids(groups, keys, previous_ids or {})
 
     owner = array("q", bytes(8 * len(keys)))  # each record's customer position
     for position, group in enumerate(groups):
@@ -130,7 +130,7 @@ def resolve_table(
             assignment.update(dict.fromkeys(group_keys, customer_id))
             if merge_table.rows(position):
                 merges[customer_id] = merge_table.evidence(position, keys)
-    held = _attach_held(linker.held, _customers_of_held(linker.held, keys, owner, ids))
+    held = _attach_held(linker.held, _customers_of_held(linker, owner, ids))
     stats.customers = len(groups)
     stats.merges = len(merge_table)
     stats.held = len({id(h) for items in held.values() for h in items})
@@ -140,13 +140,14 @@ def resolve_table(
 
 
 def _customers_of_held(
-    held: Sequence[HeldMerge], keys: Sequence[RecordKey], owner: Sequence[int], ids: Sequence[str]
+    linker: _Linker, owner: Sequence[int], ids: Sequence[str]
 ) -> dict[RecordKey, str]:
-    """The customer of each record a held link names (held links are few; records are many)."""
-    named = {key for item in held for key in (item.left, item.right)}
-    if not named:
-        return {}
-    return {key: ids[owner[i]] for i, key in enumerate(keys) if key in named}
+    """The customer of each record a held link names, found by the positions the linker kept."""
+    found: dict[RecordKey, str] = {}
+    for item, (left, right) in zip(linker.held, linker.held_positions, strict=True):
+        found[item.left] = ids[owner[left]]
+        found[item.right] = ids[owner[right]]
+    return found
 
 
 # Blocks of more distinct signatures than this find a weighted rule's candidate pairs through
@@ -172,6 +173,7 @@ class _Linker:
         self.stats = stats
         self.merges = MergeLog()
         self.held: list[HeldMerge] = []
+        self.held_positions: list[tuple[int, int]] = []  # beside `held`: the two records
 
     def apply(self, rule: MatchRule) -> None:
         matcher = RuleMatcher(rule, self.table, self.spec)
@@ -277,6 +279,7 @@ class _Linker:
         elif outcome:
             reason = f"Held for review: {outcome}."
             self.held.append(HeldMerge(self.keys[left], self.keys[right], rule.name, reason))
+            self.held_positions.append((left, right))
 
 
 def _unique_values(table: FieldTable, spec: IdentitySpec) -> dict[int, dict[str, str]]:
@@ -295,9 +298,12 @@ def _tolerances(spec: IdentitySpec) -> dict[str, int]:
 def _split_marks(
     keys: Sequence[RecordKey], splits: Iterable[tuple[RecordKey, RecordKey]]
 ) -> dict[int, set[SplitMark]]:
-    position = {key: index for index, key in enumerate(keys)}
+    requests = sorted(set(splits), key=_pair_order)
+    named = {key for pair in requests for key in pair}
+    # the positions of the named records only: a map of every key took 200 MB at 1M customers
+    position = {key: index for index, key in enumerate(keys) if key in named} if named else {}
     marks: dict[int, set[SplitMark]] = {}
-    for number, (left, right) in enumerate(sorted(set(splits), key=_pair_order)):
+    for number, (left, right) in enumerate(requests):
         if left in position and right in position and left != right:
             marks.setdefault(position[left], set()).add((number, 0))
             marks.setdefault(position[right], set()).add((number, 1))
@@ -337,34 +343,40 @@ def new_customer_id(smallest: RecordKey, salt: int = 0) -> str:
 
 
 def assign_ids(
-    clusters: Sequence[Sequence[RecordKey]], previous_ids: Mapping[RecordKey, str]
+    groups: Sequence[Sequence[int]],
+    keys: Sequence[RecordKey],
+    previous_ids: Mapping[RecordKey, str],
 ) -> list[str]:
-    """One id per cluster: the previous id most members had (ties: the smallest id), else new.
+    """One id per group of records (positions in `keys`): the previous id most members had
+    (ties: the smallest id), else new.
 
-    A previous id goes to the cluster holding most of its records (ties: the cluster with the
-    smallest member); a cluster that loses its id to another gets its next best, else a new one.
-    Clusters must list members in key order.
+    A previous id goes to the group holding most of its records (ties: the group with the
+    smallest member); a group that loses its id to another gets its next best, else a new one.
+    Groups must list members in key order.
     """
     claims: list[tuple[int, str, int]] = []
-    for position, members in enumerate(clusters if previous_ids else ()):
-        counts = Counter(previous_ids[k] for k in members if k in previous_ids)
+    for position, members in enumerate(groups if previous_ids else ()):
+        counts = Counter(
+            previous_ids[key] for key in (keys[i] for i in members) if key in previous_ids
+        )
         claims.extend((-count, old_id, position) for old_id, count in counts.items())
     claims.sort()
-    ids: list[str | None] = [None] * len(clusters)
+    ids: list[str | None] = [None] * len(groups)
     taken: set[str] = set()
     for _, old_id, position in claims:
         if ids[position] is None and old_id not in taken:
             ids[position] = old_id
             taken.add(old_id)
     result: list[str] = []
-    for position, members in enumerate(clusters):
+    for position, members in enumerate(groups):
         chosen = ids[position]
         if chosen is None:
             salt = 0
-            chosen = new_customer_id(members[0])
+            smallest = keys[members[0]]
+            chosen = new_customer_id(smallest)
             while chosen in taken:
                 salt += 1
-                chosen = new_customer_id(members[0], salt)
+                chosen = new_customer_id(smallest, salt)
             taken.add(chosen)
         result.append(chosen)
     return result

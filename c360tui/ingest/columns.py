@@ -9,7 +9,7 @@ store; reconcile later reads the records it needs back from the store, a chunk a
 from __future__ import annotations
 
 from array import array
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from sys import intern
@@ -17,14 +17,14 @@ from sys import intern
 from c360tui.core.accounts import AccountVotes, DrainedVotes
 from c360tui.core.field_table import Column, FieldTable, FieldTableBuilder
 from c360tui.core.identity_spec import IdentitySpec
-from c360tui.core.records import AttrValue, RecordKey
+from c360tui.core.records import AttrValue, KeyColumn, RecordKey
 
 
 @dataclass(slots=True)
 class RecordColumns:
     """Every record once, sorted by key: the keys, identity columns, account votes, row ids."""
 
-    keys: list[RecordKey]
+    keys: Sequence[RecordKey]
     table: FieldTable
     votes: AccountVotes
     rowids: array[int]  # the source_record id of each record, in key order
@@ -100,7 +100,7 @@ class ColumnCollector:
             del first, ranks
         else:
             rowids = array("q", (self._rowids[p] for p in kept))
-        keys = [RecordKey(feeds[p], record_ids[p]) for p in kept]
+        keys = KeyColumn((feeds[p] for p in kept), [record_ids[p] for p in kept])
         self._feeds, self._record_ids, self._rowids = [], [], array("q")
         table = self._builder.table(kept)
         self._votes.reorder(kept)

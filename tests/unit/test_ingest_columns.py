@@ -62,7 +62,7 @@ def test_collected_columns_equal_the_table_of_the_sorted_records(
     columns = collector.finish(first_rowid=1)
 
     ordered = sorted(records, key=lambda r: (r.feed, r.record_id))
-    assert columns.keys == [r.key for r in ordered]
+    assert list(columns.keys) == [r.key for r in ordered]
     expected = FieldTable.of(ordered, identity, "US")
     assert columns.table.values == expected.values
     assert columns.table.person == expected.person
@@ -105,7 +105,7 @@ def test_a_drained_chunk_extends_another_collector_to_the_same_columns(
     parent.extend(pickle.loads(pickle.dumps(worker.drain())))
 
     mine, theirs = here.finish(first_rowid=1), parent.finish(first_rowid=1)
-    assert mine.keys == theirs.keys
+    assert list(mine.keys) == list(theirs.keys)
     assert mine.table.values == theirs.table.values
     assert list(mine.rowids) == list(theirs.rowids)
     assert mine.votes.key(range(len(mine.keys))) == theirs.votes.key(range(len(theirs.keys)))

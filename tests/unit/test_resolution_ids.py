@@ -100,9 +100,9 @@ def test_merged_customers_keep_the_majority_id() -> None:
     k = [RecordKey("f", str(i)) for i in range(5)]
     previous = {k[0]: "CA", k[1]: "CB", k[2]: "CB", k[3]: "CA"}
     # one cluster of all five: CA and CB tie 2-2, the smaller id wins
-    assert assign_ids([k], previous) == ["CA"]
+    assert assign_ids([range(5)], k, previous) == ["CA"]
     # two clusters both claiming CB: the one holding more of its records keeps it
-    ids = assign_ids([[k[0], k[1]], [k[2], k[3], k[4]]], {k[0]: "CB", k[2]: "CB", k[3]: "CB"})
+    ids = assign_ids([[0, 1], [2, 3, 4]], k, {k[0]: "CB", k[2]: "CB", k[3]: "CB"})
     assert ids[1] == "CB"
     assert ids[0] == new_customer_id(k[0])
 

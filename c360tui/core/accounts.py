@@ -107,10 +107,11 @@ class AccountVotes:
                 domains[domain] += 1
             if (name := companies[index]) is not None:
                 names[name] += 1
+        # interned: the customers of one account share one key string
         if domains:
-            return "domain:" + min(domains, key=lambda d: (-domains[d], d))
+            return intern("domain:" + min(domains, key=lambda d: (-domains[d], d)))
         if names:
-            return "name:" + min(names, key=lambda n: (-names[n], n))
+            return intern("name:" + min(names, key=lambda n: (-names[n], n)))
         return None
 
     def mates(self, groups: Sequence[Sequence[int]]) -> dict[int, list[int]]:

@@ -55,27 +55,31 @@ class MergeTable:
     @classmethod
     def grouped(cls, log: MergeLog, owner: Sequence[int], customers: int) -> MergeTable:
         """The log's links grouped by the customer of each link's left record (`owner[i]` is
-        the customer position of record i)."""
-        links = len(log)
-        of_link = array("q", [owner[position] for position in log.left])
+        the customer position of record i); the log is emptied as they move."""
+        # from an iterator: a list first would hold an int object per link (80 MB at 1M)
+        of_link = array("q", map(owner.__getitem__, log.left))
         counts = array("q", bytes(8 * (customers + 1)))
         for customer in of_link:
             counts[customer + 1] += 1
         starts = array("q", accumulate(counts))
         del counts
         # a counting sort: each link goes to the next free row of its customer, so each
-        # customer's links keep the order they were made in (and no list of links is sorted)
+        # customer's links keep the order they were made in
         free = array("q", starts)
-        left, right = array("q", bytes(8 * links)), array("q", bytes(8 * links))
-        rules: list[str] = [""] * links
-        fields: list[Evidence] = [()] * links
+        order = array("q", bytes(8 * len(of_link)))
         for link, customer in enumerate(of_link):
-            row = free[customer]
-            free[customer] = row + 1
-            left[row] = log.left[link]
-            right[row] = log.right[link]
-            rules[row] = log.rules[link]
-            fields[row] = log.fields[link]
+            order[free[customer]] = link
+            free[customer] += 1
+        del free, of_link
+        # the log's columns in that order, each let go as soon as it is copied
+        left = array("q", map(log.left.__getitem__, order))
+        log.left = array("q")
+        right = array("q", map(log.right.__getitem__, order))
+        log.right = array("q")
+        rules = list(map(log.rules.__getitem__, order))
+        log.rules = []
+        fields = list(map(log.fields.__getitem__, order))
+        log.fields = []
         return cls(starts, left, right, rules, fields)
 
     def __len__(self) -> int:

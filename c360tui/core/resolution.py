@@ -94,6 +94,8 @@ def resolve_table(
 ) -> Resolution:
     """`resolve` over records given as their sorted keys and the FieldTable in the same order.
 
+    The table is resolution's working copy: shared values are removed from it, and its
+    columns (most of a large ingest's memory) are let go once the rules have run.
     The customers come as `groups` (record positions) beside `ids`, their links as
     `merge_table`; `maps=False` leaves the per-record `assignment`, the `clusters` and the
     `merges` maps empty (a large ingest needs only the groups and the table).
@@ -107,6 +109,7 @@ def resolve_table(
     linker = _Linker(table, spec, union_find, keys, stats)
     for rule in spec.rules:
         linker.apply(rule)
+    _release(table)
 
     roots: dict[int, list[int]] = {}
     for index in range(len(keys)):
@@ -137,6 +140,14 @@ def resolve_table(
     return Resolution(
         assignment, clusters, merges, held, stats, groups=groups, ids=ids, merge_table=merge_table
     )
+
+
+def _release(table: FieldTable) -> None:
+    """Let go of the table's columns, which nothing reads after the rules."""
+    table.values.clear()
+    table.raw.clear()
+    table.name_columns.clear()
+    table.person = []
 
 
 def _customers_of_held(

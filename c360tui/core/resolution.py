@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from c360tui.core.blocking import FieldTable, build_blocks, drop_shared_values
+from c360tui.core.blocking import Column, FieldTable, build_blocks, drop_shared_values
 from c360tui.core.customer import FieldEvidence, HeldMerge, MergeEvidence
 from c360tui.core.identity_spec import IdentitySpec, MatchRule
 from c360tui.core.matching import RuleMatcher, Signature
@@ -104,7 +104,7 @@ def resolve_table(
     stats.shared_values = drop_shared_values(table, spec)
 
     union_find = GuardedUnionFind(
-        len(keys), _unique_values(table, spec), _tolerances(spec), _split_marks(keys, splits)
+        len(keys), _unique_columns(table, spec), _tolerances(spec), _split_marks(keys, splits)
     )
     linker = _Linker(table, spec, union_find, keys, stats)
     for rule in spec.rules:
@@ -293,13 +293,9 @@ class _Linker:
             self.held_positions.append((left, right))
 
 
-def _unique_values(table: FieldTable, spec: IdentitySpec) -> dict[int, dict[str, str]]:
-    values: dict[int, dict[str, str]] = {}
-    for key in spec.unique_keys:
-        for index, value in enumerate(table.values[key.field]):
-            if value is not None:
-                values.setdefault(index, {})[key.field] = value
-    return values
+def _unique_columns(table: FieldTable, spec: IdentitySpec) -> dict[str, Column]:
+    """The column of each field one customer may hold only one value of."""
+    return {key.field: table.values[key.field] for key in spec.unique_keys}
 
 
 def _tolerances(spec: IdentitySpec) -> dict[str, int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from array import array
+from collections.abc import Mapping, Sequence
 
 from c360tui.core.compare import edit_distance
 
@@ -13,14 +14,15 @@ SplitMark = tuple[int, int]
 class GuardedUnionFind:
     """Disjoint sets of record indices, each root remembering its unique-key values.
 
-    `unique` maps record index -> {field: value}; `max_edits` gives each field's typo tolerance;
-    `splits` maps record index -> split marks (two records a person said are different people).
+    `unique` maps each unique-key field to its column (record index -> value or None);
+    `max_edits` gives each field's typo tolerance; `splits` maps record index -> split marks
+    (two records a person said are different people).
     """
 
     def __init__(
         self,
         size: int,
-        unique: dict[int, dict[str, str]],
+        unique: Mapping[str, Sequence[str | None]],
         max_edits: dict[str, int],
         splits: dict[int, set[SplitMark]],
     ) -> None:
@@ -28,12 +30,25 @@ class GuardedUnionFind:
         self._parent = array("q", range(size))
         self._size = [1] * size
         self._max_edits = max_edits
-        # per root: field -> the distinct values its members hold
-        self._values: dict[int, dict[str, set[str]]] = {
-            index: {name: {value} for name, value in values.items()}
-            for index, values in unique.items()
-        }
+        self._unique = list(unique.items())
+        # per root of two or more records: field -> the distinct values its members hold. A
+        # single record's values are read from the columns: a set per record holding one took
+        # 250 MB at a million customers.
+        self._values: dict[int, dict[str, set[str]]] = {}
         self._splits: dict[int, set[SplitMark]] = {i: set(m) for i, m in splits.items()}
+
+    def _values_of(self, root: int) -> dict[str, set[str]] | None:
+        """The unique-key values a root's set holds (None: none)."""
+        if self._size[root] > 1:
+            return self._values.get(root)
+        found: dict[str, set[str]] | None = None
+        for name, column in self._unique:
+            value = column[root]
+            if value is not None:
+                if found is None:
+                    found = {}
+                found[name] = {value}
+        return found
 
     def find(self, index: int) -> int:
         parent = self._parent
@@ -61,10 +76,9 @@ class GuardedUnionFind:
             parent[right], right = root_right, parent[right]
         if root_left == root_right:
             return False
-        values = self._values
         splits = self._splits
         # only two roots that both hold unique values, or both split marks, can conflict
-        if (root_left in values and root_right in values) or (
+        if (self._holds_unique(root_left) and self._holds_unique(root_right)) or (
             root_left in splits and root_right in splits
         ):
             reason = self.conflict(root_left, root_right)
@@ -72,6 +86,11 @@ class GuardedUnionFind:
                 return reason
         self.union(root_left, root_right)
         return True
+
+    def _holds_unique(self, root: int) -> bool:
+        if self._size[root] > 1:
+            return root in self._values
+        return any(column[root] is not None for _, column in self._unique)
 
     def conflict(self, left: int, right: int) -> str | None:
         """Why the sets of two roots must not be joined, or None when they may be."""
@@ -81,8 +100,8 @@ class GuardedUnionFind:
             for number, side in marks_left:
                 if (number, 1 - side) in marks_right:
                     return "a person said these records are different people (split request)"
-        values_left = self._values.get(left)
-        values_right = self._values.get(right)
+        values_left = self._values_of(left)
+        values_right = self._values_of(right)
         if not values_left or not values_right:
             return None
         for name, lefts in values_left.items():
@@ -100,13 +119,20 @@ class GuardedUnionFind:
         """Join the sets of two distinct roots (caller checked `conflict`); returns the new root."""
         if self._size[left] < self._size[right]:
             left, right = right, left
+        if self._unique:
+            # the joined set's values, kept from now on (a single record's were read from the
+            # columns: _values_of made them fresh sets; a root's are its own to extend)
+            kept = self._values_of(left)
+            moved = self._values_of(right)
+            if moved:
+                kept = kept or {}
+                for name, values in moved.items():
+                    kept.setdefault(name, set()).update(values)
+            if kept:
+                self._values[left] = kept
+            self._values.pop(right, None)
         self._parent[right] = left
         self._size[left] += self._size[right]
-        moved = self._values.pop(right, None)
-        if moved:
-            target = self._values.setdefault(left, {})
-            for name, values in moved.items():
-                target.setdefault(name, set()).update(values)
         marks = self._splits.pop(right, None)
         if marks:
             self._splits.setdefault(left, set()).update(marks)

@@ -19,6 +19,7 @@ from c360tui.core.records import SourceRecord
 from c360tui.core.sources_spec import SourcesSpec
 from c360tui.errors import C360Error
 from c360tui.ingest.filecheck import validate_file
+from c360tui.ingest.memory import release_freed_memory
 from c360tui.ingest.meter import IngestProgress, Meter
 from c360tui.ingest.quarantine import QuarantinedRow, clip_raw
 from c360tui.ingest.reading import plan_files
@@ -176,6 +177,8 @@ def _ingest(
         del collector
         previous = store.previous_assignment()
         splits = store.split_pairs()
+        # what reading and sorting freed goes back before resolution allocates its own
+        release_freed_memory(store.conn)
     with clock("resolve"):
         report("resolve", 0, None)
         resolution = resolve_table(
@@ -196,6 +199,7 @@ def _ingest(
     with clock("accounts"):
         mates = columns.votes.mates(groups)
     columns.votes = None  # type: ignore[assignment]
+    release_freed_memory()  # the identity columns resolution let go of
 
     from c360tui.ingest.parallel import ReconcileWork, encoded_chunks
 

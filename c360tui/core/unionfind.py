@@ -31,24 +31,12 @@ class GuardedUnionFind:
         self._size = [1] * size
         self._max_edits = max_edits
         self._unique = list(unique.items())
-        # per root of two or more records: field -> the distinct values its members hold. A
-        # single record's values are read from the columns: a set per record holding one took
-        # 250 MB at a million customers.
-        self._values: dict[int, dict[str, set[str]]] = {}
+        # per unique field, per root of two or more records: the value its members hold, or
+        # the values (a set) where a typo within tolerance let a second one in. A single
+        # record's value is read from its column: a dict and a set per record took 250 MB at a
+        # million customers.
+        self._held: dict[str, dict[int, str | set[str]]] = {name: {} for name in unique}
         self._splits: dict[int, set[SplitMark]] = {i: set(m) for i, m in splits.items()}
-
-    def _values_of(self, root: int) -> dict[str, set[str]] | None:
-        """The unique-key values a root's set holds (None: none)."""
-        if self._size[root] > 1:
-            return self._values.get(root)
-        found: dict[str, set[str]] | None = None
-        for name, column in self._unique:
-            value = column[root]
-            if value is not None:
-                if found is None:
-                    found = {}
-                found[name] = {value}
-        return found
 
     def find(self, index: int) -> int:
         parent = self._parent
@@ -89,8 +77,14 @@ class GuardedUnionFind:
 
     def _holds_unique(self, root: int) -> bool:
         if self._size[root] > 1:
-            return root in self._values
+            return any(root in held for held in self._held.values())
         return any(column[root] is not None for _, column in self._unique)
+
+    def _value(self, name: str, column: Sequence[str | None], root: int) -> str | set[str] | None:
+        """What a root's set holds of one unique field: a value, a set of values, or None."""
+        if self._size[root] > 1:
+            return self._held[name].get(root)
+        return column[root]
 
     def conflict(self, left: int, right: int) -> str | None:
         """Why the sets of two roots must not be joined, or None when they may be."""
@@ -100,15 +94,14 @@ class GuardedUnionFind:
             for number, side in marks_left:
                 if (number, 1 - side) in marks_right:
                     return "a person said these records are different people (split request)"
-        values_left = self._values_of(left)
-        values_right = self._values_of(right)
-        if not values_left or not values_right:
-            return None
-        for name, lefts in values_left.items():
-            rights = values_right.get(name)
-            if not rights:
+        for name, column in self._unique:
+            value_left = self._value(name, column, left)
+            value_right = self._value(name, column, right)
+            if value_left is None or value_right is None or value_left == value_right:
                 continue
             tolerance = self._max_edits.get(name, 0)
+            lefts = (value_left,) if isinstance(value_left, str) else value_left
+            rights = (value_right,) if isinstance(value_right, str) else value_right
             for a in lefts:
                 for b in rights:
                     if a != b and (tolerance == 0 or edit_distance(a, b) > tolerance):
@@ -119,18 +112,21 @@ class GuardedUnionFind:
         """Join the sets of two distinct roots (caller checked `conflict`); returns the new root."""
         if self._size[left] < self._size[right]:
             left, right = right, left
-        if self._unique:
-            # the joined set's values, kept from now on (a single record's were read from the
-            # columns: _values_of made them fresh sets; a root's are its own to extend)
-            kept = self._values_of(left)
-            moved = self._values_of(right)
-            if moved:
-                kept = kept or {}
-                for name, values in moved.items():
-                    kept.setdefault(name, set()).update(values)
-            if kept:
-                self._values[left] = kept
-            self._values.pop(right, None)
+        for name, column in self._unique:
+            kept = self._value(name, column, left)
+            moved = self._value(name, column, right)
+            held = self._held[name]
+            held.pop(right, None)
+            if moved is None or moved == kept:
+                if kept is not None:
+                    held[left] = kept  # a single record's value now stands for its set
+                continue
+            if kept is None:
+                held[left] = moved
+                continue
+            joined = kept if isinstance(kept, set) else {kept}
+            joined.update((moved,) if isinstance(moved, str) else moved)
+            held[left] = joined
         self._parent[right] = left
         self._size[left] += self._size[right]
         marks = self._splits.pop(right, None)

@@ -36,6 +36,12 @@ class GuardedUnionFind:
         # record's value is read from its column: a dict and a set per record took 250 MB at a
         # million customers.
         self._held: dict[str, dict[int, str | set[str]]] = {name: {} for name in unique}
+        # 1 where a record's set holds any unique-key value: most links join sets holding none
+        self._holding = bytearray(size)
+        for _, column in self._unique:
+            for index, value in enumerate(column):
+                if value is not None:
+                    self._holding[index] = 1
         self._splits: dict[int, set[SplitMark]] = {i: set(m) for i, m in splits.items()}
 
     def find(self, index: int) -> int:
@@ -66,7 +72,8 @@ class GuardedUnionFind:
             return False
         splits = self._splits
         # only two roots that both hold unique values, or both split marks, can conflict
-        if (self._holds_unique(root_left) and self._holds_unique(root_right)) or (
+        holding = self._holding
+        if (holding[root_left] and holding[root_right]) or (
             root_left in splits and root_right in splits
         ):
             reason = self.conflict(root_left, root_right)
@@ -74,11 +81,6 @@ class GuardedUnionFind:
                 return reason
         self.union(root_left, root_right)
         return True
-
-    def _holds_unique(self, root: int) -> bool:
-        if self._size[root] > 1:
-            return any(root in held for held in self._held.values())
-        return any(column[root] is not None for _, column in self._unique)
 
     def _value(self, name: str, column: Sequence[str | None], root: int) -> str | set[str] | None:
         """What a root's set holds of one unique field: a value, a set of values, or None."""
@@ -112,13 +114,29 @@ class GuardedUnionFind:
         """Join the sets of two distinct roots (caller checked `conflict`); returns the new root."""
         if self._size[left] < self._size[right]:
             left, right = right, left
+        if self._holding[right]:
+            self._join_values(left, right)
+            self._holding[left] = 1
+        elif self._holding[left] and self._size[left] == 1:
+            self._join_values(left, right)  # the single record's value now stands for its set
+        self._parent[right] = left
+        self._size[left] += self._size[right]
+        marks = self._splits.pop(right, None)
+        if marks:
+            self._splits.setdefault(left, set()).update(marks)
+        return left
+
+    def _join_values(self, left: int, right: int) -> None:
+        """The unique-key values of root `left`'s set once root `right`'s joins it."""
+        size = self._size
+        joined_left, joined_right = size[left] > 1, size[right] > 1
         for name, column in self._unique:
-            kept = self._value(name, column, left)
-            moved = self._value(name, column, right)
             held = self._held[name]
-            held.pop(right, None)
+            # _value, inlined for both roots: this runs once per link
+            kept = held.get(left) if joined_left else column[left]
+            moved = held.pop(right, None) if joined_right else column[right]
             if moved is None or moved == kept:
-                if kept is not None:
+                if kept is not None and not joined_left:
                     held[left] = kept  # a single record's value now stands for its set
                 continue
             if kept is None:
@@ -127,9 +145,3 @@ class GuardedUnionFind:
             joined = kept if isinstance(kept, set) else {kept}
             joined.update((moved,) if isinstance(moved, str) else moved)
             held[left] = joined
-        self._parent[right] = left
-        self._size[left] += self._size[right]
-        marks = self._splits.pop(right, None)
-        if marks:
-            self._splits.setdefault(left, set()).update(marks)
-        return left

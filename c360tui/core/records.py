@@ -70,6 +70,10 @@ class KeyColumn(Sequence[RecordKey]):
             return [self[i] for i in range(*index.indices(len(self)))]
         return RecordKey(self._feeds[self._codes[index]], self._record_ids[index])
 
+    def parts(self, index: int) -> tuple[str, str]:
+        """The feed and record id of record `index`, without making its RecordKey."""
+        return self._feeds[self._codes[index]], self._record_ids[index]
+
     def __iter__(self) -> Iterator[RecordKey]:
         feeds = self._feeds
         for code, record_id in zip(self._codes, self._record_ids, strict=True):

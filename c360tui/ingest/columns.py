@@ -9,7 +9,7 @@ store; reconcile later reads the records it needs back from the store, a chunk a
 from __future__ import annotations
 
 from array import array
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import accumulate
 from sys import intern
@@ -17,14 +17,14 @@ from sys import intern
 from c360tui.core.accounts import AccountVotes, DrainedVotes
 from c360tui.core.field_table import Column, FieldTable, FieldTableBuilder
 from c360tui.core.identity_spec import IdentitySpec
-from c360tui.core.records import AttrValue, KeyColumn, RecordKey
+from c360tui.core.records import AttrValue, KeyColumn
 
 
 @dataclass(slots=True)
 class RecordColumns:
     """Every record once, sorted by key: the keys, identity columns, account votes, row ids."""
 
-    keys: Sequence[RecordKey]
+    keys: KeyColumn
     table: FieldTable
     votes: AccountVotes
     rowids: array[int]  # the source_record id of each record, in key order

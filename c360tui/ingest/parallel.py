@@ -20,7 +20,7 @@ from time import process_time
 
 from c360tui.core.customer import FieldEvidence, HeldMerge, MergeEvidence
 from c360tui.core.merge_table import MergeTable
-from c360tui.core.records import AttrValue, RecordKey, SourceRecord
+from c360tui.core.records import AttrValue, KeyColumn, RecordKey, SourceRecord
 from c360tui.core.sources_spec import SourcesSpec
 from c360tui.store.writer import EncodedCustomers, encode_customers
 
@@ -53,7 +53,7 @@ class ReconcileWork:
     rowids: Sequence[int]
     mates: Mapping[int, list[int]]
     sources: SourcesSpec
-    keys: Sequence[RecordKey]
+    keys: KeyColumn
     merges: MergeTable
     held: Mapping[str, list[HeldMerge]]
     region: str
@@ -111,8 +111,9 @@ MergeRow = tuple[str, str, str, str, str, tuple[FieldEvidence, ...]]
 
 def chunk_task(work: ReconcileWork, start: int, stop: int, fetch: FetchRows) -> ChunkTask:
     """The task of customers `start`..`stop`, its rows read with `fetch`."""
-    rowids, groups, mates, keys = work.rowids, work.groups, work.mates, work.keys
-    table = work.merges
+    rowids, groups, mates, table = work.rowids, work.groups, work.mates, work.merges
+    # (feed, record id) of a record position, without a RecordKey per link where it can
+    parts = work.keys.parts
     customers = []
     # the store ids of every record the chunk reconciles over, each once
     needed: dict[int, None] = {}
@@ -124,9 +125,8 @@ def chunk_task(work: ReconcileWork, start: int, stop: int, fetch: FetchRows) -> 
         needed.update(dict.fromkeys(account))
         merges = []
         for row in table.rows(position):
-            left, right = keys[table.left[row]], keys[table.right[row]]
             merges.append(
-                (left.feed, left.record_id, right.feed, right.record_id, table.rules[row],
+                (*parts(table.left[row]), *parts(table.right[row]), table.rules[row],
                  table.fields[row])
             )  # fmt: skip
         customers.append((customer_id, own, account, merges, work.held.get(customer_id, [])))

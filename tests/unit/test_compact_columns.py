@@ -16,6 +16,7 @@ def test_a_key_column_gives_back_the_keys_it_was_made_of() -> None:
     assert list(column) == keys
     assert column[1] == keys[1] and column[-1] == keys[-1]
     assert column[:2] == keys[:2]
+    assert column.parts(1) == ("billing", "7")
     assert column.index(RecordKey("crm", "2")) == 2
 
 

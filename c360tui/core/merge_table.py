@@ -37,9 +37,6 @@ class MergeLog:
         self.rules.append(rule)
         self.fields.append(fields)
 
-    def __len__(self) -> int:
-        return len(self.left)
-
 
 @dataclass(frozen=True, slots=True)
 class MergeTable:

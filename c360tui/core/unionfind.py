@@ -128,16 +128,14 @@ class GuardedUnionFind:
 
     def _join_values(self, left: int, right: int) -> None:
         """The unique-key values of root `left`'s set once root `right`'s joins it."""
-        size = self._size
-        joined_left, joined_right = size[left] > 1, size[right] > 1
         for name, column in self._unique:
+            kept = self._value(name, column, left)
+            moved = self._value(name, column, right)
             held = self._held[name]
-            # _value, inlined for both roots: this runs once per link
-            kept = held.get(left) if joined_left else column[left]
-            moved = held.pop(right, None) if joined_right else column[right]
+            held.pop(right, None)
             if moved is None or moved == kept:
-                if kept is not None and not joined_left:
-                    held[left] = kept  # a single record's value now stands for its set
+                if kept is not None:
+                    held[left] = kept  # (a single record's value now stands for its set)
                 continue
             if kept is None:
                 held[left] = moved

@@ -112,7 +112,7 @@ MergeRow = tuple[str, str, str, str, str, tuple[FieldEvidence, ...]]
 def chunk_task(work: ReconcileWork, start: int, stop: int, fetch: FetchRows) -> ChunkTask:
     """The task of customers `start`..`stop`, its rows read with `fetch`."""
     rowids, groups, mates, table = work.rowids, work.groups, work.mates, work.merges
-    # (feed, record id) of a record position, without a RecordKey per link where it can
+    # (feed, record id) of a record position, without making a RecordKey per link
     parts = work.keys.parts
     customers = []
     # the store ids of every record the chunk reconciles over, each once

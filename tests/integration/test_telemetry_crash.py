@@ -105,8 +105,16 @@ class Child:
             try:
                 line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
+                # whether it died or hung, and what it said on stderr, so a failure can be read
+                exited = self.proc.poll()
                 self.proc.kill()
-                raise AssertionError(f"child never printed {prefix!r}; saw {seen[-3:]}") from None
+                self.proc.wait(timeout=30)
+                assert self.proc.stderr is not None
+                said = self.proc.stderr.read()[-2000:]
+                raise AssertionError(
+                    f"child never printed {prefix!r}; saw {seen[-3:]}; "
+                    f"exit code {exited} before the kill; stderr: {said!r}"
+                ) from None
             seen.append(line)
             if line.startswith(prefix):
                 return seen
@@ -178,13 +186,18 @@ def test_two_processes_writing_one_new_file_at_once_lose_nothing(
 ) -> None:
     path = tmp_path / "shared.db"
     children = [Child(tmp_path, path, "fixed", f"proc{n}", count=3000, close=close) for n in (1, 2)]
-    for child in children:
-        child.wait_for("ready")  # both have created or joined the file and are waiting
-    Path(f"{path}.go").touch()
-    for child in children:
-        child.proc.wait(timeout=120)
-        assert child.proc.stderr is not None
-        assert child.proc.returncode == 0, child.proc.stderr.read()
+    try:
+        for child in children:
+            child.wait_for("ready")  # both have created or joined the file and are waiting
+        Path(f"{path}.go").touch()
+        for child in children:
+            child.proc.wait(timeout=120)
+            assert child.proc.stderr is not None
+            assert child.proc.returncode == 0, child.proc.stderr.read()
+    finally:
+        for child in children:  # a failed wait must not leave the other child waiting forever
+            if child.proc.poll() is None:
+                child.proc.kill()
     integrity, rows = stored(path)
     assert integrity == "ok"
     for session in ("proc1", "proc2"):

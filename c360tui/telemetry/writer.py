@@ -96,10 +96,18 @@ def connect(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # a new file only; WAL would fix it first
-        conn.execute("PRAGMA journal_mode = WAL")
+        deadline = time.monotonic() + busy_timeout_ms / 1000
+        retry_while_busy(lambda: conn.execute("PRAGMA journal_mode = WAL"), deadline)
         # NORMAL in WAL keeps every commit across a process crash; only power loss can lose one.
         conn.execute("PRAGMA synchronous = NORMAL")
         ensure_schema(conn, path)
+    except sqlite3.OperationalError as error:
+        conn.close()
+        if error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY:  # or an extended busy code
+            message = f"The telemetry file {path} stayed locked by another process; try again."
+        else:
+            message = f"{path} is not a c360 telemetry file ({error}); choose another path."
+        raise C360Error(message) from None
     except sqlite3.DatabaseError as error:
         conn.close()
         message = f"{path} is not a c360 telemetry file ({error}); choose another path."
@@ -108,6 +116,25 @@ def connect(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+def retry_while_busy(action: Callable[[], object], deadline: float, pause: float = 0.01) -> None:
+    """Run `action`, again after `pause` seconds while SQLite says the file is busy, until the
+    monotonic `deadline`; then the busy error is raised.
+
+    `PRAGMA journal_mode = WAL` on a file another process is creating at that moment can fail
+    with 'database is locked' at once, without the busy handler (seen with two apps starting on
+    one new file), so the wait the busy timeout promises is made here.
+    """
+    while True:
+        try:
+            action()
+            return
+        except sqlite3.OperationalError as error:
+            busy = error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY
+            if not busy or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
 
 
 class TelemetryWriter:

@@ -174,3 +174,39 @@ def test_now_ns_is_the_injected_monotonic_clock(tmp_path: Path) -> None:
     clock = FakeClock()
     with TelemetryWriter(tmp_path / "t.db", wall=clock.wall, monotonic_ns=clock.mono) as writer:
         assert writer.now_ns() == 1_001_000_000
+
+
+def _locked_elsewhere(path: Path) -> sqlite3.Connection:
+    """A connection holding an exclusive lock on a new database at `path`."""
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN EXCLUSIVE")
+    return holder
+
+
+def test_a_busy_action_is_retried_until_the_other_process_lets_go(tmp_path: Path) -> None:
+    from time import monotonic
+
+    from c360tui.telemetry.writer import retry_while_busy
+
+    holder = _locked_elsewhere(tmp_path / "t.sqlite")
+    reader = sqlite3.connect(tmp_path / "t.sqlite", isolation_level=None, timeout=0)
+    attempts = []
+
+    def read() -> None:
+        attempts.append(1)
+        if len(attempts) == 3:
+            holder.execute("COMMIT")  # the other side lets go after two busy answers
+        reader.execute("SELECT count(*) FROM t").fetchone()
+
+    retry_while_busy(read, monotonic() + 5, pause=0)
+    assert len(attempts) == 3
+
+
+def test_a_file_that_stays_locked_says_so_instead_of_calling_it_foreign(tmp_path: Path) -> None:
+    path = tmp_path / "t.sqlite"
+    holder = _locked_elsewhere(path)
+    with pytest.raises(C360Error, match="stayed locked by another process") as caught:
+        TelemetryWriter(path, busy_timeout_ms=50)
+    assert "not a c360 telemetry file" not in str(caught.value)
+    holder.execute("ROLLBACK")

@@ -112,18 +112,17 @@ def child(data: Path, db: Path, profile: bool, cap_gib: float, workers: int | No
         stats = pstats.Stats(profiler, stream=sys.stderr)
         stats.sort_stats("tottime").print_stats(25)
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    # Worker processes (reaped by now) count in CPU time; their peak is reported beside ours.
-    workers_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # The worker processes are the fork server's children, not ours, so their CPU seconds come
+    # from the phases that report them (read, reconcile, write) and their peak from the
+    # largest one's own report.
+    phase_cpu = sum(summary.cpu_timings.get(key, 0.0) for key, _ in PHASES)
     print(
         json.dumps(
             {
                 "wall": wall,
-                "cpu": usage.ru_utime
-                + usage.ru_stime
-                + workers_usage.ru_utime
-                + workers_usage.ru_stime,
+                "cpu": max(usage.ru_utime + usage.ru_stime, phase_cpu),
                 "maxrss_kib": usage.ru_maxrss,
-                "worker_maxrss_kib": workers_usage.ru_maxrss,
+                "worker_maxrss_kib": summary.worker_peak_kib,
                 "peaks_kib": peaks,
                 "timings": summary.timings,
                 "cpu_timings": summary.cpu_timings,

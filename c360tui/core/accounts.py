@@ -14,11 +14,14 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from sys import intern
 
+from c360tui.core.memo_column import MemoColumn
 from c360tui.core.normalize import is_freemail, normalize_company, normalize_domain
+from c360tui.core.normalize_batch import ColumnNormaliser
 from c360tui.core.records import AttrValue, SourceRecord
 from c360tui.core.sources_spec import SourcesSpec
 
 _Vote = Callable[[str], str | None]
+_Wait = Callable[[object], None]
 # What AccountVotes.drain hands over: site domains, mail domains, company names, carries.
 DrainedVotes = tuple[list[str | None], list[str | None], list[str | None], bytes]
 _UNSEEN = object()
@@ -34,49 +37,79 @@ class AccountVotes:
 
     Per record: the domain of its company-domain attribute, the company domain of its email,
     its normalised company name (each None when absent), and whether it carries any
-    account-scoped attribute. Values repeat across records, so each is computed once.
+    account-scoped attribute. Values repeat across records, so each is computed once, and new
+    ones in batches (see MemoColumn).
     """
 
-    __slots__ = ("_plan", "carries", "companies", "mail_domains", "scoped", "site_domains")
+    __slots__ = ("_company", "_mail", "_plan", "_site", "carries", "scoped")
 
     def __init__(self, scoped: Iterable[str] = ()) -> None:
         self.scoped = frozenset(scoped)
-        self.site_domains: list[str | None] = []
-        self.mail_domains: list[str | None] = []
-        self.companies: list[str | None] = []
+        self._site = _vote_column("domain", _site)
+        self._mail = _vote_column("mail_domain", _mail)
+        self._company = _vote_column("company", _company)
         self.carries = bytearray()
-        self._plan: list[tuple[str, dict[str, str | None], _Vote, list[str | None]]] = []
+        self._plan: list[tuple[str, Callable[..., object], Callable[..., None], _Wait]] = []
         self._start_plan()
 
-    def _start_plan(self, memos: Sequence[dict[str, str | None]] = ()) -> None:
-        """(attribute, memo, vote, column) for each vote a record casts."""
-        site, mail, company = memos or ({}, {}, {})
+    @property
+    def site_domains(self) -> list[str | None]:
+        self._site.flush()
+        return self._site.column
+
+    @site_domains.setter
+    def site_domains(self, column: list[str | None]) -> None:
+        self._site.flush()
+        self._site.column = column
+
+    @property
+    def mail_domains(self) -> list[str | None]:
+        self._mail.flush()
+        return self._mail.column
+
+    @mail_domains.setter
+    def mail_domains(self, column: list[str | None]) -> None:
+        self._mail.flush()
+        self._mail.column = column
+
+    @property
+    def companies(self) -> list[str | None]:
+        self._company.flush()
+        return self._company.column
+
+    @companies.setter
+    def companies(self, column: list[str | None]) -> None:
+        self._company.flush()
+        self._company.column = column
+
+    def _start_plan(self) -> None:
+        """(attribute, memo look-up, column append, wait) for each vote a record casts."""
         self._plan = [
-            ("company_domain", site, _site, self.site_domains),
-            ("email", mail, _mail, self.mail_domains),
-            ("company", company, _company, self.companies),
-        ]
+            (attribute, c.memo.get, c.column.append, c.wait)
+            for attribute, c in (
+                ("company_domain", self._site), ("email", self._mail), ("company", self._company)
+            )
+        ]  # fmt: skip
 
     def add(self, attributes: Mapping[str, AttrValue]) -> None:
         get = attributes.get
-        for attribute, memo, compute, column in self._plan:
+        for attribute, remembered, append, wait in self._plan:
             value = get(attribute)
             if not isinstance(value, str):
-                column.append(None)
+                append(None)
                 continue
-            known = memo.get(value, _UNSEEN)
+            known = remembered(value, _UNSEEN)
             if known is _UNSEEN:
-                known = memo[value] = compute(value)
-            column.append(known)  # type: ignore[arg-type]
+                wait(value)
+            else:
+                append(known)
         self.carries.append(1 if self.scoped and not self.scoped.isdisjoint(attributes) else 0)
 
     def drain(self) -> DrainedVotes:
         """The votes of the records added since the last drain, handed over (see extend)."""
-        drained = (self.site_domains, self.mail_domains, self.companies, bytes(self.carries))
-        memos = [memo for _, memo, _, _ in self._plan]
-        self.site_domains, self.mail_domains, self.companies = [], [], []
+        drained = (self._site.take(), self._mail.take(), self._company.take(), bytes(self.carries))
         self.carries = bytearray()
-        self._start_plan(memos)
+        self._start_plan()
         return drained
 
     def extend(self, votes: DrainedVotes) -> None:
@@ -143,6 +176,16 @@ class AccountVotes:
                 if others:
                     mates[customer] = others
         return mates
+
+
+def _vote_column(kind: str, vote: _Vote) -> MemoColumn:
+    """A column of one vote, its new values normalised in batches like `vote` does one."""
+    batch = ColumnNormaliser(kind, vote, region="")
+    return MemoColumn(batch, _as_text)
+
+
+def _as_text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _site(value: str) -> str | None:

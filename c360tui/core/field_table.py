@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from sys import intern
 
 from c360tui.core.identity_spec import IdentitySpec
+from c360tui.core.memo_column import MemoColumn
 from c360tui.core.normalize import (
     canonical_first_name,
     company_domain_of_email,
@@ -24,14 +25,15 @@ from c360tui.core.normalize import (
     normalize_identifier,
     normalize_phone,
 )
+from c360tui.core.normalize_batch import ColumnNormaliser
 from c360tui.core.records import AttrValue, SourceRecord
 
 Column = list[str | None]
 _Text = Callable[[str], str | None]
+_Wait = Callable[[object], None]
 _UNSEEN = object()
-# Raw values each column remembers; past it the memo starts afresh. Bounds the raw text kept
-# alive while millions of rows are read (the normalisers keep their own bounded caches).
-MEMO_LIMIT = 1 << 16
+# Records added between two vectorised passes over the values the memos did not hold.
+FLUSH_EVERY = 1 << 16
 
 
 def _text(value: AttrValue | None) -> str | None:
@@ -96,35 +98,28 @@ class FieldTable:
         return builder.table()
 
 
-class _Normalised:
+class _Normalised(MemoColumn):
     """One source attribute normalised into one column, junk checked on the folded raw text and
-    on the normalised value.
+    on the normalised value; new raw values are normalised in batches (see MemoColumn)."""
 
-    A memo keyed by the raw value makes repeated values (one person's many tickets) cost one
-    dictionary look-up each. Normalised values are interned, so every record holding one shares
-    one string however far apart the records were read.
-    """
+    __slots__ = ("attribute", "junk", "normalised_junk", "normalizer")
 
-    __slots__ = ("attribute", "column", "junk", "memo", "normalised_junk", "normalizer")
-
-    def __init__(self, attribute: str, normalizer: _Text, junk: set[str]) -> None:
+    def __init__(
+        self, attribute: str, kind: str, normalizer: _Text, junk: set[str], region: str,
+        roles: frozenset[str],
+    ) -> None:  # fmt: skip
         self.attribute = attribute
         self.normalizer = normalizer
         self.junk = junk
         self.normalised_junk = {n for n in map(normalizer, junk) if n is not None}
-        self.memo: dict[object, str | None] = {None: None}
-        self.column: Column = []
-
-    def miss(self, value: object) -> str | None:
-        """The normalised value of one the memo does not hold yet, now remembered."""
-        memo = self.memo
-        if len(memo) >= MEMO_LIMIT:
-            memo.clear()
-            memo[None] = None
-        known = memo[value] = self._compute(value)
-        return known
+        batch = ColumnNormaliser(
+            kind, self._compute, region=region, roles=roles if kind == "email" else frozenset(),
+            junk=frozenset(junk), normalised_junk=frozenset(self.normalised_junk),
+        )  # fmt: skip
+        super().__init__(batch, _text)  # type: ignore[arg-type]
 
     def _compute(self, value: object) -> str | None:
+        """The normalised value of one raw value (what a batch gives, one value at a time)."""
         text = _text(value)  # type: ignore[arg-type]
         if text is None or fold_text(text) in self.junk:
             return None
@@ -150,7 +145,9 @@ class FieldTableBuilder:
         for name, kind in spec.fields.items():
             if kind != "full_name":
                 normalizer = _simple_normalizer(kind, region, roles)
-                self._columns[name] = _Normalised(name, normalizer, self._junk(name))
+                self._columns[name] = _Normalised(
+                    name, kind, normalizer, self._junk(name), region, roles
+                )
         # inputs of derived fields that the spec does not normalise itself, under their own kind
         kinds = set(spec.fields.values())
         fallback: dict[str, str] = {"first_name": "first_name", "last_name": "name"}
@@ -160,15 +157,16 @@ class FieldTableBuilder:
             if name not in self._columns:
                 junk = self._junk(name) if name == "email" else set(self._everywhere)
                 normalizer = _simple_normalizer(fallback_kind, "", roles)
-                self._columns[name] = _Normalised(name, normalizer, junk)
+                self._columns[name] = _Normalised(name, fallback_kind, normalizer, junk, "", roles)
         self._size = 0
-        self._plan: list[tuple[str, Callable[..., object], Callable[..., None], _Text]] = []
+        self._unflushed = 0
+        self._plan: list[tuple[str, Callable[..., object], Callable[..., None], _Wait]] = []
         self._replan()
 
     def _replan(self) -> None:
-        """The hot loop's data: (attribute, memo look-up, column append, memo miss) per column."""
+        """The hot loop's data: (attribute, memo look-up, column append, wait) per column."""
         self._plan = [
-            (c.attribute, c.memo.get, c.column.append, c.miss) for c in self._columns.values()
+            (c.attribute, c.memo.get, c.column.append, c.wait) for c in self._columns.values()
         ]
 
     def _junk(self, name: str) -> set[str]:
@@ -177,24 +175,35 @@ class FieldTableBuilder:
     def add(self, attributes: Mapping[str, AttrValue]) -> None:
         """Normalise one record's identity fields onto the end of every column."""
         get = attributes.get
-        for attribute, remembered, append, miss in self._plan:
+        for attribute, remembered, append, wait in self._plan:
             value = get(attribute)
             try:
                 known = remembered(value, _UNSEEN)
             except TypeError:  # a list: unhashable, and never an identifier
                 known = None
-            append(miss(value) if known is _UNSEEN else known)  # type: ignore[arg-type]
+            if known is _UNSEEN:
+                wait(value)
+            else:
+                append(known)
         for name, raw in self._raw.items():
             raw.append(_text(get(name)))
         self._size += 1
+        self._unflushed += 1
+        if self._unflushed >= FLUSH_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        """Normalise every value still waiting (see _Normalised.flush)."""
+        for column in self._columns.values():
+            column.flush()
+        self._unflushed = 0
 
     def drain(self) -> tuple[dict[str, Column], dict[str, Column]]:
         """The normalised and raw columns of the records added since the last drain, handed
         over (the memos stay): how a reading process passes its records on in chunks."""
-        drained = {name: c.column for name, c in self._columns.items()}
+        self.flush()
+        drained = {name: c.take() for name, c in self._columns.items()}
         raw = self._raw
-        for column in self._columns.values():
-            column.column = []
         self._raw = {name: [] for name in raw}
         self._replan()
         self._size = 0
@@ -216,6 +225,7 @@ class FieldTableBuilder:
 
         The builder's columns are handed over (and reordered): add nothing after this.
         """
+        self.flush()
         columns = {name: c.column for name, c in self._columns.items()}
         raw = dict(self._raw)
         size = self._size

@@ -12,6 +12,15 @@ T = TypeVar("T")
 _CHUNK = 20_000
 
 
+def peak_kib() -> int:
+    """This process's peak resident memory so far, in KiB (0 where the platform does not say)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on POSIX
+        return 0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 class IngestProgress(Protocol):
     """Told how far a phase has come: `done` of `total` units (bytes, records, customers)."""
 

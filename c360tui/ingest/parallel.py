@@ -22,6 +22,7 @@ from c360tui.core.customer import FieldEvidence, HeldMerge, MergeEvidence
 from c360tui.core.merge_table import MergeTable
 from c360tui.core.records import AttrValue, KeyColumn, RecordKey, SourceRecord
 from c360tui.core.sources_spec import SourcesSpec
+from c360tui.ingest.meter import peak_kib
 from c360tui.store.writer import EncodedCustomers, encode_customers
 
 # Customers per task; a module constant so a test can make small runs use several tasks.
@@ -61,11 +62,13 @@ class ReconcileWork:
 
 @dataclass(frozen=True, slots=True)
 class EncodedChunk:
-    """One task's rows and the CPU seconds its reconcile and encode steps took."""
+    """One task's rows, the CPU seconds its reconcile and encode steps took and the peak memory
+    (KiB) of the process that made it."""
 
     rows: EncodedCustomers
     reconcile_cpu: float
     encode_cpu: float
+    peak_kib: int = 0
 
 
 class RecordDecoder:
@@ -161,7 +164,7 @@ def reconcile_chunk(task: ChunkTask, sources: SourcesSpec, region: str) -> Encod
         customers.append(customer)
     reconciled = process_time()
     rows_out = encode_customers(customers, task.start + 1, region)
-    return EncodedChunk(rows_out, reconciled - began, process_time() - reconciled)
+    return EncodedChunk(rows_out, reconciled - began, process_time() - reconciled, peak_kib())
 
 
 # What every task of a pool shares, set in each worker when the pool starts.
@@ -171,6 +174,8 @@ _CONTEXT: tuple[SourcesSpec, str] | None = None
 def _start_worker(sources: SourcesSpec, region: str) -> None:
     global _CONTEXT
     _CONTEXT = (sources, region)
+    # one thread for polars (the column normalisers) per worker: the workers are the parallelism
+    os.environ.setdefault("POLARS_MAX_THREADS", "1")
 
 
 def _in_worker(task: ChunkTask) -> EncodedChunk:
@@ -178,18 +183,26 @@ def _in_worker(task: ChunkTask) -> EncodedChunk:
     return reconcile_chunk(task, *_CONTEXT)
 
 
+# What a worker process needs loaded; the fork server imports it once and forks each worker.
+_PRELOAD = ["c360tui.ingest.parallel", "c360tui.ingest.spool", "c360tui.ingest.readers"]
+
+
 def start_pool(workers: int, sources: SourcesSpec, region: str) -> Pool | None:
     """The ingest's worker processes (they read the files, then reconcile), or None to do
     everything here (`workers` <= 0).
 
-    Start it once, before the ingest's heap grows and while this process has no other threads
-    (a pool runs three): a forked worker shares the parent's pages, and every object it touches
-    (a reference count) copies the page holding it, so workers forked from a parent holding a
-    million customers' resolution came to hold most of it again.
+    The workers are forked by multiprocessing's fork server, a small process of its own, not by
+    this one: a worker forked from an ingest shares its pages, and every object it touches (a
+    reference count) copies the page holding it (workers forked from a parent holding a million
+    customers' resolution came to hold most of it again); and a process forked after polars
+    started its threads hangs on its first polars call, which an earlier ingest in the same
+    process (a small one, normalised here) would cause.
     """
     if workers <= 0:
         return None
-    return multiprocessing.get_context("fork").Pool(workers, _start_worker, (sources, region))
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_PRELOAD)
+    return context.Pool(workers, _start_worker, (sources, region))
 
 
 def default_workers(total_bytes: int) -> int:
@@ -200,7 +213,7 @@ def default_workers(total_bytes: int) -> int:
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     if total_bytes < SPOOL_BYTES or (cpus or 1) < 2:
         return 0
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if "forkserver" not in multiprocessing.get_all_start_methods():
         return 0
     wanted = min(cpus or 1, 4)
     _, available = _memory()

@@ -146,6 +146,7 @@ def _ingest(
         outcome = read_here(jobs, store, sources, now, batch, collector, clock, report,
                             summary.files, one_file_per_feed)  # fmt: skip
     quarantined = outcome.quarantined
+    summary.worker_peak_kib = outcome.worker_peak_kib
     counts = {(count.feed, count.file): count for count in summary.files}
     for conflict in outcome.conflicts:
         record = conflict.record
@@ -221,6 +222,8 @@ def _ingest(
         for chunk in encoded_chunks(work, pool, store.source_rows, chosen):
             worker_cpu["reconcile"] += chunk.reconcile_cpu
             worker_cpu["write"] += chunk.encode_cpu
+            if pool is not None:
+                summary.worker_peak_kib = max(summary.worker_peak_kib, chunk.peak_kib)
             done += chunk.rows.counts[0]
             report("reconcile", done, clusters)
             yield chunk.rows

@@ -80,11 +80,13 @@ def plan_files(paths: Sequence[Path], sources: SourcesSpec) -> tuple[list[FileJo
 
 @dataclass(slots=True)
 class ReadOutcome:
-    """What reading stored: rows added, rows refused at store time, rows refused as read."""
+    """What reading stored: rows added, rows refused at store time, rows refused as read, and
+    the largest reading worker's peak memory in KiB (0 when read here)."""
 
     new: int = 0
     conflicts: list[RecordConflict] = field(default_factory=list)
     quarantined: list[QuarantinedRow] = field(default_factory=list)
+    worker_peak_kib: int = 0
 
 
 def read_here(
@@ -184,6 +186,7 @@ def read_spooled(
                                        spooled.accepted, quarantined))  # fmt: skip
                 outcome.quarantined.extend(spooled.quarantined)
                 worker_cpu += spooled.cpu
+                outcome.worker_peak_kib = max(outcome.worker_peak_kib, spooled.peak_kib)
                 read_bytes += job.path.stat().st_size
                 report("read", read_bytes, total_bytes)
                 yield spooled

@@ -26,11 +26,15 @@ from c360tui.core.identity_spec import IdentitySpec
 from c360tui.core.records import SourceRecord
 from c360tui.core.sources_spec import FeedSpec, SourcesSpec
 from c360tui.ingest.columns import ColumnCollector
+from c360tui.ingest.meter import peak_kib
 from c360tui.ingest.quarantine import QuarantinedRow
 from c360tui.store.source_writer import ROW_COLUMNS, StoredRow
 
-# Records per chunk of rows inserted into a spool and of identity columns pickled.
+# Records per chunk of rows inserted into a spool.
 CHUNK = 20_000
+# Records per chunk of identity columns pickled: each drain normalises the values its memos did
+# not hold in one vectorised pass, whose fixed cost wants many values at once.
+IDENTITY_CHUNK = 100_000
 # Exports smaller than this are read (and reconciled) in the ingest's own process.
 SPOOL_BYTES = 16 * 1024 * 1024
 
@@ -51,7 +55,8 @@ class SpoolJob:
 
 @dataclass(frozen=True, slots=True)
 class SpooledFile:
-    """What reading one file gave: its counts, refused rows, spool and the CPU seconds it took."""
+    """What reading one file gave: its counts, refused rows, spool, the CPU seconds it took and
+    the worker's peak memory (KiB) by the end of it."""
 
     feed: str
     file: str
@@ -60,6 +65,7 @@ class SpooledFile:
     quarantined: list[QuarantinedRow]
     spool: Path
     cpu: float
+    peak_kib: int
 
 
 def spool_file(job: SpoolJob) -> SpooledFile:
@@ -78,12 +84,14 @@ def spool_file(job: SpoolJob) -> SpooledFile:
     rows: list[StoredRow] = []
     quarantined: list[QuarantinedRow] = []
     read = 0
+    undrained = 0  # records whose identity columns have not been drained yet
 
-    def flush() -> None:
+    def flush(identity: bool) -> None:
         conn.execute("BEGIN")
         conn.executemany(f"INSERT INTO rows VALUES ({','.join('?' * 9)})", rows)
-        data = pickle.dumps(collector.drain(), protocol=pickle.HIGHEST_PROTOCOL)
-        conn.execute("INSERT INTO identity (data) VALUES (?)", (data,))
+        if identity:
+            data = pickle.dumps(collector.drain(), protocol=pickle.HIGHEST_PROTOCOL)
+            conn.execute("INSERT INTO identity (data) VALUES (?)", (data,))
         conn.execute("COMMIT")
         rows.clear()
 
@@ -95,14 +103,18 @@ def spool_file(job: SpoolJob) -> SpooledFile:
         rows.append(stored_row(item, batch, file, line))
         collector.add(item.feed, item.record_id, item.attributes)
         if len(rows) >= CHUNK:
-            flush()
-    if rows:
-        flush()
+            undrained += len(rows)
+            drain = undrained >= IDENTITY_CHUNK
+            flush(identity=drain)
+            if drain:
+                undrained = 0
+    flush(identity=True)
     conn.close()
     accepted = read - len(quarantined)
     return SpooledFile(
-        job.feed.name, file, read, accepted, quarantined, job.spool, process_time() - began
-    )
+        job.feed.name, file, read, accepted, quarantined, job.spool, process_time() - began,
+        peak_kib(),
+    )  # fmt: skip
 
 
 def spooled_files(jobs: Sequence[SpoolJob], pool: Pool) -> Iterator[SpooledFile]:

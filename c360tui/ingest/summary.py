@@ -22,7 +22,8 @@ class IngestSummary:
 
     `new` counts records not stored before (0 when the same files are ingested again);
     `conflicts` counts reconciled attributes left conflicted across all customers.
-    `timings` and `cpu_timings` hold wall and CPU seconds per phase.
+    `timings` and `cpu_timings` hold wall and CPU seconds per phase (CPU seconds include the
+    worker processes'); `worker_peak_kib` is the largest worker's peak resident memory.
     """
 
     files: list[FeedCount] = field(default_factory=list)
@@ -38,6 +39,7 @@ class IngestSummary:
     conflicts: int = 0
     timings: dict[str, float] = field(default_factory=dict)
     cpu_timings: dict[str, float] = field(default_factory=dict)
+    worker_peak_kib: int = 0
 
     @property
     def balanced(self) -> bool:

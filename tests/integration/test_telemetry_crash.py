@@ -61,7 +61,9 @@ while mode != "fixed" or i < count:
     writer.record(ScreenOpened(ctx, screen=f"n{i}"))
     i += 1
     if mode == "fixed" and i % 50 == 0:
-        time.sleep(0.001)  # let the other process in between our batches
+        # let the other process in between our batches: spread over ~0.3 s, the two runs
+        # overlap even on a loaded machine (at 1 ms a pause, one could finish first)
+        time.sleep(0.005)
     if mode != "fixed" and i % 2000 == 0:
         time.sleep(0.01)  # keep the queue bounded while waiting to be killed
 if close == "1":

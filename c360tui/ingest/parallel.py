@@ -3,9 +3,9 @@
 The parent holds no source records: for each chunk of customers it reads the records they need
 (their own and their account mates') back from the store and hands a worker a self-contained
 task (those rows, the customers' ids, merges and held links), then inserts the rows the worker
-encodes, in order, as the one SQLite writer. The workers are forked when the ingest starts, so
-they share none of its later heap. Small runs (and machines without fork) stay in one process,
-with the same chunks and the same seqs, so both paths write identical stores.
+encodes, in order, as the one SQLite writer. The workers are started with the ingest by the fork
+server, so they share none of its heap. Small runs (and machines without a fork server) stay in
+one process, with the same chunks and the same seqs, so both paths write identical stores.
 """
 
 from __future__ import annotations

@@ -133,8 +133,7 @@ def _ingest(
     total_bytes = sum(job.path.stat().st_size for job in jobs)
     from c360tui.ingest.parallel import default_workers, start_pool
 
-    # one pool for reading and reconciling, forked now, while this process is small
-    # (see start_pool)
+    # one pool for reading and reconciling, started now (see start_pool)
     chosen = default_workers(total_bytes) if workers is None else workers
     pool = start_pool(chosen, sources, store.region)
     if pool is not None:

@@ -122,10 +122,13 @@ class AccountVotes:
 
     def reorder(self, order: Sequence[int]) -> None:
         """Put the records in `order` (positions in the order added)."""
-        self.site_domains = [self.site_domains[i] for i in order]
-        self.mail_domains = [self.mail_domains[i] for i in order]
-        self.companies = [self.companies[i] for i in order]
-        self.carries = bytearray(self.carries[i] for i in order)
+        site, mail, companies, carries = (
+            self.site_domains, self.mail_domains, self.companies, self.carries
+        )  # fmt: skip
+        self.site_domains = [site[i] for i in order]
+        self.mail_domains = [mail[i] for i in order]
+        self.companies = [companies[i] for i in order]
+        self.carries = bytearray(carries[i] for i in order)
         self._start_plan()
 
     def key(self, positions: Sequence[int]) -> str | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -198,11 +199,22 @@ def start_pool(workers: int, sources: SourcesSpec, region: str) -> Pool | None:
     started its threads hangs on its first polars call, which an earlier ingest in the same
     process (a small one, normalised here) would cause.
     """
-    if workers <= 0:
+    if workers <= 0 or not _main_importable():
         return None
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(_PRELOAD)
     return context.Pool(workers, _start_worker, (sources, region))
+
+
+def _main_importable() -> bool:
+    """Whether a new worker process can import this program's main module, as multiprocessing
+    makes each one do: a script read from standard input cannot be, and its workers would fail
+    to start over and over; such a program reads and reconciles in its own process."""
+    main = sys.modules.get("__main__")
+    if getattr(getattr(main, "__spec__", None), "name", None):
+        return True
+    path = getattr(main, "__file__", None)
+    return path is None or os.path.isfile(path)
 
 
 def default_workers(total_bytes: int) -> int:

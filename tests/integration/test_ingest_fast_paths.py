@@ -89,3 +89,29 @@ def test_worker_processes_write_the_same_store(
     plain = _dump(tmp_path / "plain.db", queries)
     assert plain["customer"] and plain["profile"] and plain["search_key"]
     assert _dump(tmp_path / "workers.db", queries) == plain
+
+
+def test_a_program_read_from_standard_input_ingests_in_its_own_process(tmp_path: Path) -> None:
+    """Worker processes import the program's main module; a script piped into python has none
+    to import, so its ingest must run in one process instead of starting workers that fail."""
+    import subprocess
+    import sys
+
+    script = (
+        "import json\n"
+        "from datetime import datetime\n"
+        "from pathlib import Path\n"
+        "from c360tui.ingest.pipeline import ingest\n"
+        "from c360tui.settings import sample_data_dir\n"
+        "from c360tui.store import open_store\n"
+        "as_of = json.loads((sample_data_dir() / 'manifest.json').read_text())['as_of']\n"
+        f"with open_store(Path({str(tmp_path / 'piped.db')!r})) as store:\n"
+        "    summary = ingest([sample_data_dir()], store, now=datetime.fromisoformat(as_of),\n"
+        f"                     specs_dir=Path({str(SPECS)!r}), workers=2)\n"
+        "print(summary.customers)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-"], input=script, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout.strip()) > 400

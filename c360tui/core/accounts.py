@@ -32,6 +32,24 @@ def scoped_attributes(sources: SourcesSpec) -> frozenset[str]:
     return frozenset(n for n, spec in sources.attributes.items() if spec.scope == "account")
 
 
+class _Flushed:
+    """One vote's column, read and written through its MemoColumn, waiting values normalised
+    first: what reads a vote column sees every record added so far."""
+
+    def __init__(self, memo: str) -> None:
+        self.memo = memo
+
+    def __get__(self, votes: object, owner: type | None = None) -> list[str | None]:
+        column: MemoColumn = getattr(votes, self.memo)
+        column.flush()
+        return column.column
+
+    def __set__(self, votes: object, values: list[str | None]) -> None:
+        column: MemoColumn = getattr(votes, self.memo)
+        column.flush()
+        column.column = values
+
+
 class AccountVotes:
     """Each record's say in which account its customer belongs to, added one record at a time.
 
@@ -52,35 +70,9 @@ class AccountVotes:
         self._plan: list[tuple[str, Callable[..., object], Callable[..., None], _Wait]] = []
         self._start_plan()
 
-    @property
-    def site_domains(self) -> list[str | None]:
-        self._site.flush()
-        return self._site.column
-
-    @site_domains.setter
-    def site_domains(self, column: list[str | None]) -> None:
-        self._site.flush()
-        self._site.column = column
-
-    @property
-    def mail_domains(self) -> list[str | None]:
-        self._mail.flush()
-        return self._mail.column
-
-    @mail_domains.setter
-    def mail_domains(self, column: list[str | None]) -> None:
-        self._mail.flush()
-        self._mail.column = column
-
-    @property
-    def companies(self) -> list[str | None]:
-        self._company.flush()
-        return self._company.column
-
-    @companies.setter
-    def companies(self, column: list[str | None]) -> None:
-        self._company.flush()
-        self._company.column = column
+    site_domains = _Flushed("_site")
+    mail_domains = _Flushed("_mail")
+    companies = _Flushed("_company")
 
     def _start_plan(self) -> None:
         """(attribute, memo look-up, column append, wait) for each vote a record casts."""

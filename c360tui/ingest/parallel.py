@@ -59,11 +59,10 @@ class ReconcileWork:
 
 @dataclass(frozen=True, slots=True)
 class EncodedChunk:
-    """One task's rows and the CPU seconds its reconcile and encode steps took."""
+    """One task's rows and the CPU seconds reconciling and encoding them took."""
 
     rows: EncodedCustomers
     reconcile_cpu: float
-    encode_cpu: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,13 +101,11 @@ def chunk_task(work: ReconcileWork, start: int, stop: int, fetch: FetchRows) -> 
 
 
 def reconcile_chunk(task: ChunkTask, sources: SourcesSpec, region: str) -> EncodedChunk:
-    """Reconcile one task's customers over its stored rows and encode their rows.
-
-    The two steps are one pass (ingest/chunk_rows.py), so their CPU counts as reconcile.
-    """
+    """Reconcile one task's customers over its stored rows and encode their rows, in one pass
+    (ingest/chunk_rows.py)."""
     began = process_time()
     rows_out = ChunkEncoder(sources, region).encode(task.customers, task.rows, task.start + 1)
-    return EncodedChunk(rows_out, process_time() - began, 0.0)
+    return EncodedChunk(rows_out, process_time() - began)
 
 
 # What every task of a pool shares, set in each worker when the pool starts.

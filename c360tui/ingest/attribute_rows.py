@@ -98,7 +98,7 @@ def attributes_document(
     indexed: dict[str, IndexedValues] = {}
     conflicted = 0
     rows = doc.rows
-    source = doc.source
+    source, indexes = doc.source, doc.indexes
     for name, attr in known.items():
         bucket = buckets.get(name)
         if bucket is None:
@@ -109,7 +109,11 @@ def attributes_document(
                 attr, record.system
             )
             winners[name] = value
-            rows.append([name, status, attr.spec.rule, value, source(record), None, None, reason])
+            # the record's provenance index, looked up inline: most records win several values
+            index = indexes.get(id(record))
+            if index is None:
+                index = source(record)
+            rows.append([name, status, attr.spec.rule, value, index, None, None, reason])
             if name in _INDEXED:
                 indexed[name] = (value, (), ())
             continue
@@ -283,14 +287,18 @@ def _agreeing(
                 if stamp is not None and stamp > newest:
                     newest, confirmed = stamp, entry[1]
     value = winners[attr.name] = winner[0]
-    index = source(winner[1])
+    indexes = doc.indexes  # provenance indexes looked up inline, as in attributes_document
+    index = indexes.get(id(winner[1]))
+    if index is None:
+        index = source(winner[1])
     seen = {winner[1].system}
     alternates: list[list[Any]] = []
     for entry in bucket:
-        system = entry[1].system
-        if system not in seen:
-            seen.add(system)
-            alternates.append([entry[0], source(entry[1])])
+        record = entry[1]
+        if record.system not in seen:
+            seen.add(record.system)
+            found = indexes.get(id(record))
+            alternates.append([entry[0], found if found is not None else source(record)])
     row = [attr.name, status, spec.rule, value, index, alternates or None, None, reason]
     if confirmed is not None:
         row.append(source(confirmed))

@@ -38,7 +38,7 @@ PHASES = (
     ("load", "load records back (store)"),
     ("resolve", "identity resolution (core)"),
     ("accounts", "group clusters, find account mates (core)"),
-    ("reconcile", "reconcile customers (core)"),
+    ("reconcile", "reconcile + encode customers (workers)"),
     ("write", "write customers + search index (store)"),
 )
 

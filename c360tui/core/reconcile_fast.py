@@ -135,7 +135,11 @@ def one_candidate(attr: AttrPlan, only: Candidate) -> ReconciledAttribute:
 
 def single_outcome(attr: AttrPlan, only: Candidate) -> tuple[ReconcileStatus, str]:
     """The status and reason of a lone candidate, remembered per system."""
-    system = only.provenance.system
+    return single_outcome_of(attr, only.provenance.system)
+
+
+def single_outcome_of(attr: AttrPlan, system: str) -> tuple[ReconcileStatus, str]:
+    """The status and reason of a lone candidate from `system`, remembered per system."""
     if system in attr.trusted:
         outcome: tuple[ReconcileStatus, str] = ("resolved", f"{attr.label}: {system}")
     else:

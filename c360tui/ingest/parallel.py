@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult, Pool
 from time import process_time
 
-from c360tui.core.customer import FieldEvidence, HeldMerge, MergeEvidence
+from c360tui.core.customer import HeldMerge
 from c360tui.core.merge_table import MergeTable
-from c360tui.core.records import AttrValue, KeyColumn, RecordKey, SourceRecord
+from c360tui.core.records import KeyColumn
 from c360tui.core.sources_spec import SourcesSpec
+from c360tui.ingest.chunk_rows import ChunkEncoder, MergeRow, Row
 from c360tui.ingest.meter import peak_kib
-from c360tui.store.writer import EncodedCustomers, encode_customers
+from c360tui.store.writer import EncodedCustomers
 
 # Customers per task; a module constant so a test can make small runs use several tasks.
 CHUNK = 2_000
@@ -34,9 +35,6 @@ IN_FLIGHT = 2
 # What one worker may come to hold: its tasks, its normalisers' caches, its share of pages.
 WORKER_BYTES = 512 * 1024 * 1024
 
-# A stored source record as the store returns it: id, system, feed, record id, updated at
-# (ISO 8601 or None), attributes (JSON).
-Row = tuple[int, str, str, str, str | None, str]
 # Reads the rows of the given source_record ids (in any order).
 FetchRows = Callable[[list[int]], list[Row]]
 
@@ -63,39 +61,12 @@ class ReconcileWork:
 
 @dataclass(frozen=True, slots=True)
 class EncodedChunk:
-    """One task's rows, the CPU seconds its reconcile and encode steps took and the peak memory
+    """One task's rows, the CPU seconds reconciling and encoding them took and the peak memory
     (KiB) of the process that made it."""
 
     rows: EncodedCustomers
     reconcile_cpu: float
-    encode_cpu: float
     peak_kib: int = 0
-
-
-class RecordDecoder:
-    """Turns stored rows back into the SourceRecords ingest read.
-
-    The store keeps attributes as JSON with sorted keys; a record read from an export has them
-    in its feed's column order, which collection items keep, so that order is restored.
-    """
-
-    def __init__(self, sources: SourcesSpec) -> None:
-        from c360tui.store import codec
-
-        self._load_json = codec.load_json
-        self._load_time = codec.load_time
-        self._order = {
-            feed.name: tuple(dict.fromkeys(feed.columns.values())) for feed in sources.feeds
-        }
-
-    def __call__(self, row: Row) -> SourceRecord:
-        _, system, feed, record_id, updated, text = row
-        stored: dict[str, AttrValue] = self._load_json(text)
-        order = self._order.get(feed, ())
-        attributes = {name: stored[name] for name in order if name in stored}
-        if len(attributes) != len(stored):  # attributes the feed no longer maps, as stored
-            attributes.update(stored)
-        return SourceRecord(system, feed, record_id, self._load_time(updated), attributes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,10 +78,6 @@ class ChunkTask:
     start: int
     customers: list[tuple[str, list[int], list[int], list[MergeRow], list[HeldMerge]]]
     rows: list[Row]
-
-
-# A merge as a chunk task carries it: left feed, left id, right feed, right id, rule, fields.
-MergeRow = tuple[str, str, str, str, str, tuple[FieldEvidence, ...]]
 
 
 def chunk_task(work: ReconcileWork, start: int, stop: int, fetch: FetchRows) -> ChunkTask:
@@ -138,34 +105,11 @@ def chunk_task(work: ReconcileWork, start: int, stop: int, fetch: FetchRows) -> 
 
 
 def reconcile_chunk(task: ChunkTask, sources: SourcesSpec, region: str) -> EncodedChunk:
-    """Reconcile one task's customers over its stored rows and encode their rows."""
-    from c360tui.core.reconcile import reconcile
-
+    """Reconcile one task's customers over its stored rows and encode their rows, in one pass
+    (ingest/chunk_rows.py)."""
     began = process_time()
-    decode = RecordDecoder(sources)
-    by_rowid = {row[0]: row for row in task.rows}
-    made: dict[int, SourceRecord] = {}
-
-    def record(rowid: int) -> SourceRecord:
-        found = made.get(rowid)
-        if found is None:
-            found = made[rowid] = decode(by_rowid[rowid])
-        return found
-
-    customers = []
-    for customer_id, own, mates, merges, held in task.customers:
-        records = [record(rowid) for rowid in own]
-        account = [record(rowid) for rowid in mates]
-        customer = reconcile(customer_id, records, sources, account)
-        customer.merges = [
-            MergeEvidence(RecordKey(lf, lid), RecordKey(rf, rid), rule, fields)
-            for lf, lid, rf, rid, rule, fields in merges
-        ]
-        customer.held = held
-        customers.append(customer)
-    reconciled = process_time()
-    rows_out = encode_customers(customers, task.start + 1, region)
-    return EncodedChunk(rows_out, reconciled - began, process_time() - reconciled, peak_kib())
+    rows_out = ChunkEncoder(sources, region).encode(task.customers, task.rows, task.start + 1)
+    return EncodedChunk(rows_out, process_time() - began, peak_kib())
 
 
 # What every task of a pool shares, set in each worker when the pool starts.

@@ -214,13 +214,12 @@ def _ingest(
         resolution.held,
         store.region,
     )
-    worker_cpu = {"reconcile": 0.0, "write": 0.0}
+    worker_cpu = {"reconcile": 0.0}
 
     def chunks() -> Iterator[EncodedCustomers]:
         done = 0
         for chunk in encoded_chunks(work, pool, store.source_rows, chosen):
             worker_cpu["reconcile"] += chunk.reconcile_cpu
-            worker_cpu["write"] += chunk.encode_cpu
             if pool is not None:
                 summary.worker_peak_kib = max(summary.worker_peak_kib, chunk.peak_kib)
             done += chunk.rows.counts[0]
@@ -231,11 +230,14 @@ def _ingest(
     with clock("reconcile+write"):
         written = write_encoded(store.conn, clock.timed(chunks(), "reconcile", batch=1))
     clock.split("reconcile+write", "reconcile", "write")
-    # CPU time: the reconcile and encode steps' own (in workers or here), the rest is writing.
-    parent_cpu = summary.cpu_timings["reconcile+write"] - summary.cpu_timings["reconcile"]
-    summary.cpu_timings["reconcile"] = worker_cpu["reconcile"]
-    summary.cpu_timings["write"] = worker_cpu["write"] + parent_cpu
-    summary.cpu_timings["reconcile+write"] = worker_cpu["reconcile"] + summary.cpu_timings["write"]
+    # CPU time: reconciling and encoding (one pass, in workers or here) and handing out the
+    # tasks is reconcile; the rest, the inserts, is writing.
+    here = summary.cpu_timings["reconcile"]
+    parent_cpu = summary.cpu_timings["reconcile+write"] - here
+    if pool is not None:
+        summary.cpu_timings["reconcile"] = here + worker_cpu["reconcile"]
+    summary.cpu_timings["write"] = parent_cpu
+    summary.cpu_timings["reconcile+write"] = summary.cpu_timings["reconcile"] + parent_cpu
     if batch is not None:
         store.finish_batch(
             batch,

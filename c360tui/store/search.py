@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from c360tui.core.customer import ReconciledAttribute, ResolvedCustomer
+from c360tui.core.customer import ResolvedCustomer
 
 # Attributes whose every known value (winner, alternates, contenders) is an exact search key.
 KEY_ATTRIBUTES = ("email", "phone", "crm_id", "billing_account_id", "company_domain")
@@ -102,14 +102,23 @@ def _key_normalisers(region: str) -> dict[str, Callable[[str], str | None]]:
     return normalisers
 
 
-def _first_value(attribute: ReconciledAttribute | None) -> str:
+# An attribute as the index reads it: the winner's value (NO_WINNER when there is none), the
+# alternates' values and the contenders' values.
+IndexedValues = tuple[object, Sequence[object], Sequence[object]]
+NO_WINNER = object()
+# The attributes the customer row and the search rows are made of.
+INDEXED_ATTRIBUTES = (*KEY_ATTRIBUTES, "first_name", "last_name", "company")
+
+
+def _first_value(values: IndexedValues | None) -> str:
     """The winner as text, or the first contender when the attribute is conflicted."""
-    if attribute is None:
+    if values is None:
         return ""
-    if attribute.winner is not None:
-        return str(attribute.winner.value)
-    if attribute.contenders:
-        return str(attribute.contenders[0].value)
+    winner, _, contenders = values
+    if winner is not NO_WINNER:
+        return str(winner)
+    if contenders:
+        return str(contenders[0])
     return ""
 
 
@@ -125,33 +134,49 @@ def index_rows(
     customer: ResolvedCustomer, seq: int, region: str, fold_name: Callable[[str], str]
 ) -> IndexRows:
     """The customer row and search rows of one customer."""
-    attrs = customer.attributes
-    first, last = _first_value(attrs.get("first_name")), _first_value(attrs.get("last_name"))
-    name = f"{first} {last}" if first and last else first or last
-    company = _first_value(attrs.get("company"))
-    email = _first_value(attrs.get("email"))
-    phone = _first_value(attrs.get("phone"))
-    row = (
-        seq,
-        customer.customer_id,
-        name or email or customer.customer_id,
-        company,
-        email,
-        phone,
-        len(customer.records),
+    values: dict[str, IndexedValues] = {}
+    for name in INDEXED_ATTRIBUTES:
+        attribute = customer.attributes.get(name)
+        if attribute is not None:
+            values[name] = (
+                NO_WINNER if attribute.winner is None else attribute.winner.value,
+                [c.value for c in attribute.alternates],
+                [c.value for c in attribute.contenders],
+            )
+    return index_rows_of(
+        customer.customer_id, len(customer.records), values, seq, region, fold_name
     )
+
+
+def index_rows_of(
+    customer_id: str,
+    record_count: int,
+    values: dict[str, IndexedValues],
+    seq: int,
+    region: str,
+    fold_name: Callable[[str], str],
+) -> IndexRows:
+    """The customer row and search rows of one customer, from its INDEXED_ATTRIBUTES' values
+    (ingest's workers hand them over without making ReconciledAttributes)."""
+    first, last = _first_value(values.get("first_name")), _first_value(values.get("last_name"))
+    name = f"{first} {last}" if first and last else first or last
+    company = _first_value(values.get("company"))
+    email = _first_value(values.get("email"))
+    phone = _first_value(values.get("phone"))
+    row = (seq, customer_id, name or email or customer_id, company, email, phone, record_count)
     keys: dict[tuple[str, str, int], None] = {}
     normalisers = _key_normalisers(region)
     for kind in KEY_ATTRIBUTES:
-        attribute = attrs.get(kind)
-        if attribute is None:
+        found = values.get(kind)
+        if found is None:
             continue
+        winner, alternates, contenders = found
         # one person's email on each of their records: normalise each distinct text once
-        raws = {str(c.value): None for c in attribute.alternates}
-        if attribute.contenders:
-            raws.update((str(c.value), None) for c in attribute.contenders)
-        if attribute.winner is not None:
-            raws[str(attribute.winner.value)] = None
+        raws = {str(value): None for value in alternates}
+        if contenders:
+            raws.update((str(value), None) for value in contenders)
+        if winner is not NO_WINNER:
+            raws[str(winner)] = None
         normalise = normalisers.get(kind, _plain_key)
         for raw in raws:
             value = normalise(raw)
@@ -166,7 +191,7 @@ def index_rows(
     if last_fold and last_fold != name_fold:
         terms.append((last_fold, "last name", seq))
     # The name as other records write it ("Danny Lane" on his ticket) finds him too.
-    for other in _other_names(attrs.get("first_name"), first, last):
+    for other in _other_names(values.get("first_name"), first, last):
         other_fold = fold_name(other)
         if other_fold and other_fold != name_fold:
             terms.append((other_fold, "name", seq))
@@ -180,12 +205,16 @@ def index_rows(
     )
 
 
-def _other_names(first_name: ReconciledAttribute | None, first: str, last: str) -> list[str]:
+def _other_names(first_name: IndexedValues | None, first: str, last: str) -> list[str]:
     """Full names made of the first names the losing records hold and the winning last name."""
     if first_name is None or not last:
         return []
-    others = (c.value for c in (*first_name.alternates, *first_name.contenders))
-    return [f"{value} {last}" for value in others if isinstance(value, str) and value != first]
+    _, alternates, contenders = first_name
+    return [
+        f"{value} {last}"
+        for value in (*alternates, *contenders)
+        if isinstance(value, str) and value != first
+    ]
 
 
 def search(conn: sqlite3.Connection, query: str, limit: int, region: str) -> list[SearchHit]:

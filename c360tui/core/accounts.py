@@ -16,7 +16,15 @@ from sys import intern
 
 import numpy as np
 
-from c360tui.core.columnar import Ints, group_owners, runs, sorted_ranks, split_runs, value_codes
+from c360tui.core.columnar import (
+    Ints,
+    group_owners,
+    reordered,
+    runs,
+    sorted_ranks,
+    split_runs,
+    value_codes,
+)
 from c360tui.core.normalize import is_freemail, normalize_company, normalize_domain
 from c360tui.core.records import AttrValue, SourceRecord
 from c360tui.core.sources_spec import SourcesSpec
@@ -90,12 +98,13 @@ class AccountVotes:
         self.companies.extend([v if v is None else intern(v) for v in companies])
         self.carries.extend(carries)
 
-    def reorder(self, order: Sequence[int]) -> None:
+    def reorder(self, order: Sequence[int] | Ints) -> None:
         """Put the records in `order` (positions in the order added)."""
-        self.site_domains = [self.site_domains[i] for i in order]
-        self.mail_domains = [self.mail_domains[i] for i in order]
-        self.companies = [self.companies[i] for i in order]
-        self.carries = bytearray(self.carries[i] for i in order)
+        taken = np.asarray(order, np.int64)
+        self.site_domains = reordered(self.site_domains, taken)
+        self.mail_domains = reordered(self.mail_domains, taken)
+        self.companies = reordered(self.companies, taken)
+        self.carries = bytearray(np.frombuffer(self.carries, np.uint8)[taken].tobytes())
         self._start_plan()
 
     def key(self, positions: Sequence[int]) -> str | None:

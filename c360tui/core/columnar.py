@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from itertools import chain
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
 Ints = npt.NDArray[np.int64]
-Flags = npt.NDArray[np.bool_]
+T = TypeVar("T")
 
 
 def value_codes(column: Sequence[str | None], distinct: dict[str, int]) -> Ints:
@@ -39,6 +40,13 @@ def value_codes(column: Sequence[str | None], distinct: dict[str, int]) -> Ints:
     )
     codes: Ints = remap[inverse.reshape(-1)]
     return codes
+
+
+def reordered(column: Sequence[T], order: Ints) -> list[T]:
+    """`[column[i] for i in order]`, the copying done in C."""
+    values = np.fromiter(column, object, len(column))
+    out: list[T] = values[order].tolist()
+    return out
 
 
 def sorted_ranks(distinct: dict[str, int]) -> Ints:

@@ -9,7 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from c360tui.core.accounts import AccountVotes
-from c360tui.core.columnar import group_owners, runs, sorted_ranks, split_runs, value_codes
+from c360tui.core.columnar import (
+    group_owners,
+    reordered,
+    runs,
+    sorted_ranks,
+    split_runs,
+    value_codes,
+)
 
 
 def _copy(text: str) -> str:
@@ -107,3 +114,9 @@ def test_a_tie_between_two_domains_goes_to_the_smaller_one() -> None:
     # customer 0 votes zeta.org and acme.com once each: acme.com, like customer 1
     assert votes.mates([[0], [1]]) == {0: [1]}
     assert votes.mates([[0], [2], [1]]) == {0: [1], 1: [1]}
+
+
+def test_reordered_copies_in_the_order_given() -> None:
+    column = ["a", None, "c"]
+    assert reordered(column, np.array([2, 0, 1, 2], np.int64)) == ["c", "a", None, "c"]
+    assert reordered(column, np.zeros(0, np.int64)) == []

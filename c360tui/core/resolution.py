@@ -14,7 +14,13 @@ from operator import itemgetter
 
 import numpy as np
 
-from c360tui.core.blocking import Column, FieldTable, build_blocks, drop_shared_values
+from c360tui.core.blocking import (
+    Column,
+    FieldTable,
+    TableCodes,
+    block_key_parts,
+    drop_shared_values,
+)
 from c360tui.core.columnar import Ints, runs, split_runs
 from c360tui.core.customer import FieldEvidence, HeldMerge, MergeEvidence
 from c360tui.core.identity_spec import IdentitySpec, MatchRule
@@ -103,15 +109,19 @@ def resolve_table(
     `merges` maps empty (a large ingest needs only the groups and the table).
     """
     stats = ResolutionStats(records=len(keys))
-    stats.shared_values = drop_shared_values(table, spec)
+    codes = TableCodes(table)  # the blocking fields as integers, shared by the rules
+    stats.shared_values = drop_shared_values(table, spec, codes)
 
     union_find = GuardedUnionFind(
         len(keys), _unique_columns(table, spec), _tolerances(spec), _split_marks(keys, splits)
     )
-    linker = _Linker(table, spec, union_find, keys, stats)
-    for rule in spec.rules:
+    linker = _Linker(table, codes, spec, union_find, keys, stats)
+    for number, rule in enumerate(spec.rules):
         linker.apply(rule)
+        # the codes only later rules block on are kept
+        codes.retain(_blocked_on(spec.rules[number + 1 :]))
     _release(table)
+    del codes, linker.codes
 
     groups, owner = _customers(union_find.roots())
     del union_find
@@ -149,6 +159,11 @@ def _customers(roots: Ints) -> tuple[list[list[int]], Ints]:
     return groups, owner
 
 
+def _blocked_on(rules: Sequence[MatchRule]) -> list[tuple[str, int | None]]:
+    """The (field, prefix length) parts of the rules' blocking keys."""
+    return [part for rule in rules for key in rule.blocking for part in block_key_parts(key)]
+
+
 def _release(table: FieldTable) -> None:
     """Let go of the table's columns, which nothing reads after the rules."""
     table.values.clear()
@@ -177,12 +192,14 @@ class _Linker:
     def __init__(
         self,
         table: FieldTable,
+        codes: TableCodes,
         spec: IdentitySpec,
         union_find: GuardedUnionFind,
         keys: Sequence[RecordKey],
         stats: ResolutionStats,
     ) -> None:
         self.table = table
+        self.codes = codes
         self.spec = spec
         self.union_find = union_find
         self.keys = keys
@@ -203,12 +220,13 @@ class _Linker:
         # pairs that did not fire, to skip when a later blocking key brings them together again
         # (same first records, so the same signatures): first index * size + second index
         failed: set[int] = set()
+        candidates = np.asarray(eligible, np.int64)
         for number, key in enumerate(rule.blocking):
             keep = failed if number < len(rule.blocking) - 1 else None
-            for block in build_blocks(self.table, key, eligible):
-                if len(block) < 2:
-                    continue
-                # a block whose records are already one customer can add nothing
+            # blocks already one customer when the key's pass starts are left out in bulk
+            roots = self.union_find.roots() if len(self.merges.left) else None
+            for block in self.codes.blocks(key, candidates, roots):
+                # a block whose records became one customer during this pass can add nothing
                 first_root = find(block[0])
                 for index in block:
                     if find(index) != first_root:

@@ -1,4 +1,5 @@
-"""Preparing the normalised field columns for matching: switchboard detection and blocking keys.
+"""Preparing the normalised field columns for matching: switchboard detection and blocking keys
+(found through integer codes of the fields, `TableCodes`).
 
 The columns themselves are built in field_table.py (re-exported here).
 """
@@ -158,6 +159,7 @@ class TableCodes:
             if len(combined) and int(combined.max()) >= (1 << 62) // width:
                 combined = np.unique(combined, return_inverse=True)[1].reshape(-1)
             combined = combined * width + part
+        del parts, present
         order, starts, ends = runs(combined)
         members = eligible[order]
         many = ends - starts >= 2

@@ -31,12 +31,17 @@ def value_codes(column: Sequence[str | None], distinct: dict[str, int]) -> Ints:
         return np.zeros(0, np.int64)
     objects = np.fromiter(map(id, column), np.int64, len(column))
     order = np.argsort(objects)
-    ordered = objects[order]
-    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    objects = objects[order]  # sorted, and the unsorted copy let go of (25 MB at 3M records)
+    first = np.empty(len(column), np.bool_)
+    first[0] = True
+    np.not_equal(objects[1:], objects[:-1], out=first[1:])
+    del objects
+    starts = np.flatnonzero(first)
+    del first
     remap = np.fromiter(
         (
             -1 if value is None else distinct.setdefault(value, len(distinct))
-            for value in map(column.__getitem__, order[starts].tolist())
+            for value in map(column.__getitem__, order[starts])
         ),
         np.int64,
         len(starts),

@@ -118,10 +118,9 @@ def resolve_table(
     linker = _Linker(table, codes, spec, union_find, keys, stats)
     for number, rule in enumerate(spec.rules):
         linker.apply(rule)
-        # the codes only later rules block on are kept
+        # the codes only later rules block on are kept (after the last rule, none)
         codes.retain(_blocked_on(spec.rules[number + 1 :]))
     _release(table)
-    del codes, linker.codes
 
     groups, owner = _customers(union_find.roots())
     del union_find

@@ -219,12 +219,17 @@ class _Linker:
         # pairs that did not fire, to skip when a later blocking key brings them together again
         # (same first records, so the same signatures): first index * size + second index
         failed: set[int] = set()
+        # as machine integers: the blocks' lists hold int objects of their own (the list's,
+        # three million at a million customers, would be a second copy)
         candidates = np.asarray(eligible, np.int64)
+        del eligible
         for number, key in enumerate(rule.blocking):
             keep = failed if number < len(rule.blocking) - 1 else None
             # blocks already one customer when the key's pass starts are left out in bulk
             roots = self.union_find.roots() if len(self.merges.left) else None
-            for block in self.codes.blocks(key, candidates, roots):
+            blocks = self.codes.blocks(key, candidates, roots)
+            del roots
+            for block in blocks:
                 # a block whose records became one customer during this pass can add nothing
                 first_root = find(block[0])
                 for index in block:

@@ -8,7 +8,7 @@ one code however many objects hold them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from itertools import chain
 from typing import TypeVar
 
@@ -78,9 +78,9 @@ def runs(keys: Ints) -> tuple[Ints, Ints, Ints]:
     return order.astype(np.int64), starts, ends
 
 
-def group_owners(groups: Sequence[Iterable[int]]) -> tuple[Ints, Ints]:
+def group_owners(groups: Sequence[Sequence[int]]) -> tuple[Ints, Ints]:
     """The members of all groups, group after group, and beside each the group's position."""
-    sizes = np.fromiter(map(len, groups), np.int64, len(groups))  # type: ignore[arg-type]
+    sizes = np.fromiter(map(len, groups), np.int64, len(groups))
     total = int(sizes.sum())
     members = np.fromiter(chain.from_iterable(groups), np.int64, total)
     owners = np.repeat(np.arange(len(groups), dtype=np.int64), sizes)

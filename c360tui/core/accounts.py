@@ -14,6 +14,17 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from sys import intern
 
+import numpy as np
+
+from c360tui.core.columnar import (
+    Ints,
+    group_owners,
+    reordered,
+    runs,
+    sorted_ranks,
+    split_runs,
+    value_codes,
+)
 from c360tui.core.memo_column import MemoColumn
 from c360tui.core.normalize import is_freemail, normalize_company, normalize_domain
 from c360tui.core.normalize_batch import ColumnNormaliser
@@ -112,15 +123,13 @@ class AccountVotes:
         self.companies.extend([v if v is None else intern(v) for v in companies])
         self.carries.extend(carries)
 
-    def reorder(self, order: Sequence[int]) -> None:
+    def reorder(self, order: Sequence[int] | Ints) -> None:
         """Put the records in `order` (positions in the order added)."""
-        site, mail, companies, carries = (
-            self.site_domains, self.mail_domains, self.companies, self.carries
-        )  # fmt: skip
-        self.site_domains = [site[i] for i in order]
-        self.mail_domains = [mail[i] for i in order]
-        self.companies = [companies[i] for i in order]
-        self.carries = bytearray(carries[i] for i in order)
+        taken = np.asarray(order, np.int64)
+        self.site_domains = reordered(self.site_domains, taken)
+        self.mail_domains = reordered(self.mail_domains, taken)
+        self.companies = reordered(self.companies, taken)
+        self.carries = bytearray(np.frombuffer(self.carries, np.uint8)[taken].tobytes())
         self._start_plan()
 
     def key(self, positions: Sequence[int]) -> str | None:
@@ -149,28 +158,67 @@ class AccountVotes:
         Only records carrying at least one account-scoped attribute are passed on, so a company
         of many contacts costs little more than its billing rows.
         """
-        if not self.scoped:
+        if not self.scoped or not groups:
             return {}
-        members: dict[str, list[int]] = {}
-        for position, group in enumerate(groups):
-            key = self.key(group)
-            if key is not None:
-                members.setdefault(key, []).append(position)
-        carries = self.carries
+        members, owners = group_owners(groups)
+        account = self._accounts(len(groups), members, owners)
+        # each customer's records that carry account facts: carried[bounds[c]:bounds[c + 1]]
+        carrying = np.frombuffer(self.carries, np.uint8)[members] != 0
+        carried: list[int] = members[carrying].tolist()
+        bounds: list[int] = np.searchsorted(owners[carrying], np.arange(len(groups) + 1)).tolist()
+        # customers sharing an account, account by account in the order of their first customer
+        customers = np.flatnonzero(account >= 0)
+        order, starts, ends = runs(account[customers])
+        ordered = customers[order]
+        shared = ends - starts >= 2
+        starts, ends = starts[shared], ends[shared]
+        by_first = np.argsort(ordered[starts], kind="stable")
         mates: dict[int, list[int]] = {}
-        for customers in members.values():
-            if len(customers) < 2:
-                continue
-            carriers = {c: [i for i in groups[c] if carries[i]] for c in customers}
+        for sharing in split_runs(ordered, starts[by_first], ends[by_first]):
+            carriers = {c: carried[bounds[c] : bounds[c + 1]] for c in sharing}
             if not any(carriers.values()):
                 continue
-            for customer in customers:
+            for customer in sharing:
                 others = [
                     i for other, found in carriers.items() if other != customer for i in found
                 ]
                 if others:
                     mates[customer] = others
         return mates
+
+    def _accounts(self, customers: int, members: Ints, owners: Ints) -> Ints:
+        """Per customer, a number standing for the account `key` gives it (-1: none): equal
+        numbers for equal keys. What `key` does one customer at a time, for all at once;
+        `members` are the customers' records, customer after customer, `owners` their customers.
+        """
+        account = np.full(customers, -1, np.int64)
+        domains: dict[str, int] = {}
+        site = value_codes(self.site_domains, domains)[members]
+        mail = value_codes(self.mail_domains, domains)[members]
+        voters = np.concatenate((owners[site >= 0], owners[mail >= 0]))
+        votes = np.concatenate((site[site >= 0], mail[mail >= 0]))
+        who, what = _majority(voters, sorted_ranks(domains)[votes])
+        account[who] = what
+        # the company name decides only for customers no domain decided for
+        names: dict[str, int] = {}
+        companies = value_codes(self.companies, names)[members]
+        undecided = (companies >= 0) & (account[owners] < 0)
+        who, what = _majority(owners[undecided], sorted_ranks(names)[companies[undecided]])
+        account[who] = what + len(domains)
+        return account
+
+
+def _majority(voters: Ints, ranks: Ints) -> tuple[Ints, Ints]:
+    """Each voter's most frequent rank (ties: the lowest), as (voters, their ranks)."""
+    if not len(voters):
+        return voters, ranks
+    width = int(ranks.max()) + 1
+    pairs, counts = np.unique(voters * width + ranks, return_counts=True)
+    who, what = pairs // width, pairs % width
+    order = np.lexsort((what, -counts, who))
+    who, what = who[order], what[order]
+    first = np.concatenate(([True], who[1:] != who[:-1]))
+    return who[first], what[first]
 
 
 def _vote_column(kind: str, vote: _Vote) -> MemoColumn:

@@ -10,6 +10,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from sys import intern
 
+import numpy as np
+
+from c360tui.core.columnar import Ints, reordered
 from c360tui.core.identity_spec import IdentitySpec
 from c360tui.core.memo_column import MemoColumn
 from c360tui.core.normalize import (
@@ -220,7 +223,7 @@ class FieldTableBuilder:
             self._raw[name].extend(values)
         self._size += size
 
-    def table(self, order: Sequence[int] | None = None) -> FieldTable:
+    def table(self, order: Sequence[int] | Ints | None = None) -> FieldTable:
         """The table of the records added, in `order` (positions in the order added) if given.
 
         The builder's columns are handed over (and reordered): add nothing after this.
@@ -234,9 +237,10 @@ class FieldTableBuilder:
         self._plan = []
         if order is not None:
             # one column at a time, each old one freed as its reordered copy is made
+            taken = np.asarray(order, np.int64)
             for table in (columns, raw):
                 for name in list(table):
-                    table[name] = [table[name][i] for i in order]
+                    table[name] = reordered(table[name], taken)
             size = len(order)
         person = _full_names(columns["first_name"], columns["last_name"])
         values: dict[str, Column] = {}

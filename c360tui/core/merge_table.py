@@ -10,8 +10,10 @@ from __future__ import annotations
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate
 
+import numpy as np
+
+from c360tui.core.columnar import Ints
 from c360tui.core.customer import FieldEvidence, MergeEvidence
 from c360tui.core.records import RecordKey
 
@@ -50,28 +52,19 @@ class MergeTable:
     fields: list[Evidence]
 
     @classmethod
-    def grouped(cls, log: MergeLog, owner: Sequence[int], customers: int) -> MergeTable:
+    def grouped(cls, log: MergeLog, owner: Sequence[int] | Ints, customers: int) -> MergeTable:
         """The log's links grouped by the customer of each link's left record (`owner[i]` is
         the customer position of record i); the log is emptied as they move."""
-        # from an iterator: a list first would hold an int object per link (80 MB at 1M)
-        of_link = array("q", map(owner.__getitem__, log.left))
-        counts = array("q", bytes(8 * (customers + 1)))
-        for customer in of_link:
-            counts[customer + 1] += 1
-        starts = array("q", accumulate(counts))
-        del counts
-        # a counting sort: each link goes to the next free row of its customer, so each
-        # customer's links keep the order they were made in
-        free = array("q", starts)
-        order = array("q", bytes(8 * len(of_link)))
-        for link, customer in enumerate(of_link):
-            order[free[customer]] = link
-            free[customer] += 1
-        del free, of_link
+        of_link = np.asarray(owner, dtype=np.int64)[np.frombuffer(log.left, np.int64)]
+        # a stable sort by customer keeps each customer's links in the order they were made
+        order = _machine_ints(np.argsort(of_link, kind="stable"))
+        counts = np.bincount(of_link, minlength=customers)
+        starts = _machine_ints(np.concatenate((np.zeros(1, np.int64), np.cumsum(counts))))
+        del of_link, counts
         # the log's columns in that order, each let go as soon as it is copied
-        left = array("q", map(log.left.__getitem__, order))
+        left = _machine_ints(np.frombuffer(log.left, np.int64)[order])
         log.left = array("q")
-        right = array("q", map(log.right.__getitem__, order))
+        right = _machine_ints(np.frombuffer(log.right, np.int64)[order])
         log.right = array("q")
         rules = list(map(log.rules.__getitem__, order))
         log.rules = []
@@ -94,3 +87,10 @@ class MergeTable:
             )
             for row in self.rows(customer)
         ]
+
+
+def _machine_ints(values: Ints) -> array[int]:
+    """A numpy array of integers as an array of machine integers (what the table keeps)."""
+    out = array("q")
+    out.frombytes(values.astype(np.int64).tobytes())
+    return out

@@ -58,6 +58,16 @@ class KeyColumn(Sequence[RecordKey]):
         if len(self._codes) != len(record_ids):
             raise ValueError("a feed and a record id per record")
 
+    @classmethod
+    def coded(cls, feeds: Sequence[str], codes: array[int], record_ids: list[str]) -> KeyColumn:
+        """The column of records whose feed is `feeds[codes[i]]`: what `KeyColumn(...)` makes
+        when `feeds` lists the feeds in the order they first occur."""
+        made = cls([], [])
+        made._codes, made._feeds, made._record_ids = codes, tuple(feeds), record_ids
+        if len(codes) != len(record_ids):
+            raise ValueError("a feed and a record id per record")
+        return made
+
     def __len__(self) -> int:
         return len(self._record_ids)
 

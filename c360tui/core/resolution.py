@@ -6,19 +6,27 @@ records give the same customers and evidence whatever order they arrive in.
 
 from __future__ import annotations
 
-import hashlib
-from array import array
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from hashlib import sha256
 from operator import itemgetter
 
-from c360tui.core.blocking import Column, FieldTable, build_blocks, drop_shared_values
+import numpy as np
+
+from c360tui.core.blocking import (
+    Column,
+    FieldTable,
+    TableCodes,
+    block_key_parts,
+    drop_shared_values,
+)
+from c360tui.core.columnar import Ints, runs, split_runs
 from c360tui.core.customer import FieldEvidence, HeldMerge, MergeEvidence
 from c360tui.core.identity_spec import IdentitySpec, MatchRule
 from c360tui.core.matching import RuleMatcher, Signature
 from c360tui.core.merge_table import MergeLog, MergeTable
-from c360tui.core.records import RecordKey, SourceRecord
+from c360tui.core.records import KeyColumn, RecordKey, SourceRecord
 from c360tui.core.unionfind import GuardedUnionFind, SplitMark
 
 
@@ -101,27 +109,22 @@ def resolve_table(
     `merges` maps empty (a large ingest needs only the groups and the table).
     """
     stats = ResolutionStats(records=len(keys))
-    stats.shared_values = drop_shared_values(table, spec)
+    codes = TableCodes(table)  # the blocking fields as integers, shared by the rules
+    stats.shared_values = drop_shared_values(table, spec, codes)
 
     union_find = GuardedUnionFind(
         len(keys), _unique_columns(table, spec), _tolerances(spec), _split_marks(keys, splits)
     )
-    linker = _Linker(table, spec, union_find, keys, stats)
-    for rule in spec.rules:
+    linker = _Linker(table, codes, spec, union_find, keys, stats)
+    for number, rule in enumerate(spec.rules):
         linker.apply(rule)
+        # the codes only later rules block on are kept (after the last rule, none)
+        codes.retain(_blocked_on(spec.rules[number + 1 :]))
     _release(table)
 
-    roots: dict[int, list[int]] = {}
-    for index in range(len(keys)):
-        roots.setdefault(union_find.find(index), []).append(index)
-    groups = sorted(roots.values(), key=lambda indices: indices[0])
-    del roots, union_find
+    groups, owner = _customers(union_find.roots())
+    del union_find
     ids = assign_ids(groups, keys, previous_ids or {})
-
-    owner = array("q", bytes(8 * len(keys)))  # each record's customer position
-    for position, group in enumerate(groups):
-        for index in group:
-            owner[index] = position
     merge_table = MergeTable.grouped(linker.merges, owner, len(groups))
     linker.merges = MergeLog()  # the table holds them now
     assignment: dict[RecordKey, str] = {}
@@ -142,6 +145,24 @@ def resolve_table(
     )
 
 
+def _customers(roots: Ints) -> tuple[list[list[int]], Ints]:
+    """The records of each set (ascending), the sets in the order of their first record, and
+    each record's set position: from every record's root (`GuardedUnionFind.roots`)."""
+    order, starts, ends = runs(roots)
+    by_first = np.argsort(order[starts])
+    groups = split_runs(order, starts[by_first], ends[by_first])
+    position = np.empty(len(starts), np.int64)
+    position[by_first] = np.arange(len(starts), dtype=np.int64)
+    owner = np.empty(len(roots), np.int64)
+    owner[order] = np.repeat(position, ends - starts)
+    return groups, owner
+
+
+def _blocked_on(rules: Sequence[MatchRule]) -> list[tuple[str, int | None]]:
+    """The (field, prefix length) parts of the rules' blocking keys."""
+    return [part for rule in rules for key in rule.blocking for part in block_key_parts(key)]
+
+
 def _release(table: FieldTable) -> None:
     """Let go of the table's columns, which nothing reads after the rules."""
     table.values.clear()
@@ -150,14 +171,12 @@ def _release(table: FieldTable) -> None:
     table.person = []
 
 
-def _customers_of_held(
-    linker: _Linker, owner: Sequence[int], ids: Sequence[str]
-) -> dict[RecordKey, str]:
+def _customers_of_held(linker: _Linker, owner: Ints, ids: Sequence[str]) -> dict[RecordKey, str]:
     """The customer of each record a held link names, found by the positions the linker kept."""
     found: dict[RecordKey, str] = {}
     for item, (left, right) in zip(linker.held, linker.held_positions, strict=True):
-        found[item.left] = ids[owner[left]]
-        found[item.right] = ids[owner[right]]
+        found[item.left] = ids[int(owner[left])]
+        found[item.right] = ids[int(owner[right])]
     return found
 
 
@@ -172,12 +191,14 @@ class _Linker:
     def __init__(
         self,
         table: FieldTable,
+        codes: TableCodes,
         spec: IdentitySpec,
         union_find: GuardedUnionFind,
         keys: Sequence[RecordKey],
         stats: ResolutionStats,
     ) -> None:
         self.table = table
+        self.codes = codes
         self.spec = spec
         self.union_find = union_find
         self.keys = keys
@@ -198,12 +219,18 @@ class _Linker:
         # pairs that did not fire, to skip when a later blocking key brings them together again
         # (same first records, so the same signatures): first index * size + second index
         failed: set[int] = set()
+        # as machine integers: the blocks' lists hold int objects of their own (the list's,
+        # three million at a million customers, would be a second copy)
+        candidates = np.asarray(eligible, np.int64)
+        del eligible
         for number, key in enumerate(rule.blocking):
             keep = failed if number < len(rule.blocking) - 1 else None
-            for block in build_blocks(self.table, key, eligible):
-                if len(block) < 2:
-                    continue
-                # a block whose records are already one customer can add nothing
+            # blocks already one customer when the key's pass starts are left out in bulk
+            roots = self.union_find.roots() if len(self.merges.left) else None
+            blocks = self.codes.blocks(key, candidates, roots)
+            del roots
+            for block in blocks:
+                # a block whose records became one customer during this pass can add nothing
                 first_root = find(block[0])
                 for index in block:
                     if find(index) != first_root:
@@ -345,8 +372,13 @@ def _attach_held(
 
 def new_customer_id(smallest: RecordKey, salt: int = 0) -> str:
     """A deterministic id for a brand-new customer, derived from its smallest member key."""
-    text = f"{smallest.feed}\x1f{smallest.record_id}" + (f"\x1f{salt}" if salt else "")
-    return "C" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+    return _new_id(smallest.feed, smallest.record_id, salt)
+
+
+def _new_id(feed: str, record_id: str, salt: int = 0) -> str:
+    """`new_customer_id` of the key (feed, record id)."""
+    text = f"{feed}\x1f{record_id}" + (f"\x1f{salt}" if salt else "")
+    return "C" + sha256(text.encode("utf-8")).hexdigest()[:10]
 
 
 def assign_ids(
@@ -374,16 +406,28 @@ def assign_ids(
         if ids[position] is None and old_id not in taken:
             ids[position] = old_id
             taken.add(old_id)
+    # the smallest key's parts, without a RecordKey per customer where the keys are columns
+    parts = keys.parts if isinstance(keys, KeyColumn) else _parts(keys)
     result: list[str] = []
     for position, members in enumerate(groups):
         chosen = ids[position]
         if chosen is None:
+            feed, record_id = parts(members[0])
+            chosen = _new_id(feed, record_id)
             salt = 0
-            smallest = keys[members[0]]
-            chosen = new_customer_id(smallest)
             while chosen in taken:
                 salt += 1
-                chosen = new_customer_id(smallest, salt)
+                chosen = _new_id(feed, record_id, salt)
             taken.add(chosen)
         result.append(chosen)
     return result
+
+
+def _parts(keys: Sequence[RecordKey]) -> Callable[[int], tuple[str, str]]:
+    """KeyColumn.parts over a plain sequence of keys."""
+
+    def parts(index: int) -> tuple[str, str]:
+        key = keys[index]
+        return key.feed, key.record_id
+
+    return parts

@@ -5,6 +5,9 @@ from __future__ import annotations
 from array import array
 from collections.abc import Mapping, Sequence
 
+import numpy as np
+
+from c360tui.core.columnar import Ints
 from c360tui.core.compare import edit_distance
 
 # A split request's marker on a record: (request number, side 0 or 1).
@@ -52,6 +55,17 @@ class GuardedUnionFind:
         while parent[index] != root:
             parent[index], index = root, parent[index]
         return root
+
+    def roots(self) -> Ints:
+        """The root of every record, found for all at once (the sets are left as they are)."""
+        # each record's parent replaced by its grandparent until every one is a root: a few
+        # passes, since union by size keeps the trees shallow
+        roots = np.frombuffer(self._parent, np.int64).copy()
+        while True:
+            above = roots[roots]
+            if np.array_equal(above, roots):
+                return roots
+            roots = above
 
     def join(self, left: int, right: int) -> bool | str:
         """Join the sets of two records unless a guard forbids it: True when joined, False when

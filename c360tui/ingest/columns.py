@@ -11,10 +11,13 @@ from __future__ import annotations
 from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass
-from itertools import accumulate
+from operator import ne
 from sys import intern
 
+import numpy as np
+
 from c360tui.core.accounts import AccountVotes, DrainedVotes
+from c360tui.core.columnar import Ints, reordered, runs, sorted_ranks, value_codes
 from c360tui.core.field_table import Column, FieldTable, FieldTableBuilder
 from c360tui.core.identity_spec import IdentitySpec
 from c360tui.core.records import AttrValue, KeyColumn
@@ -88,46 +91,51 @@ class ColumnCollector:
         table's INTEGER PRIMARY KEY numbers the rows inserted into it).
         """
         feeds, record_ids = self._feeds, self._record_ids
-        kept = _first_of_each_key(feeds, record_ids)
+        names, codes, kept = _first_of_each_key(feeds, record_ids)
         if first_rowid is not None:
-            first = bytearray(len(feeds))
-            for position in kept:
-                first[position] = 1
             # the rank of each first occurrence among first occurrences, in the order added
-            # (an array of machine integers: a list would hold an int object per record)
-            ranks = array("q", accumulate(first))
-            rowids = array("q", (first_rowid + ranks[p] - 1 for p in kept))
+            first = np.zeros(len(feeds), np.int64)
+            first[kept] = 1
+            ranks = np.cumsum(first)
+            rowids = _machine_ints(ranks[kept] + (first_rowid - 1))
             del first, ranks
         else:
-            rowids = array("q", (self._rowids[p] for p in kept))
-        keys = KeyColumn((feeds[p] for p in kept), [record_ids[p] for p in kept])
+            rowids = _machine_ints(np.frombuffer(self._rowids, np.int64)[kept])
+        keys = KeyColumn.coded(names, array("H", codes[kept].astype(np.uint16).tobytes()),
+                               reordered(record_ids, kept))  # fmt: skip
         self._feeds, self._record_ids, self._rowids = [], [], array("q")
         table = self._builder.table(kept)
         self._votes.reorder(kept)
         return RecordColumns(keys, table, self._votes, rowids)
 
 
-def _first_of_each_key(feeds: list[str], record_ids: list[str]) -> list[int]:
-    """Positions of the records sorted by (feed, record id), only the first added of each key.
+def _first_of_each_key(feeds: list[str], record_ids: list[str]) -> tuple[list[str], Ints, Ints]:
+    """The feeds in name order, each record's feed (its number there) and the positions of the
+    records sorted by (feed, record id), only the first added of each key.
 
     Sorted feed by feed on the record id alone (a stable sort, so of equal keys the first added
     comes first), which needs no (feed, record id) tuple per record.
     """
-    by_feed: dict[str, list[int]] = {}
-    for position, feed in enumerate(feeds):
-        found = by_feed.get(feed)
-        if found is None:
-            by_feed[feed] = [position]
-        else:
-            found.append(position)
-    kept: list[int] = []
-    for feed in sorted(by_feed):
-        positions = by_feed.pop(feed)
+    numbers: dict[str, int] = {}
+    codes = value_codes(feeds, numbers)
+    names = sorted(numbers)
+    codes = sorted_ranks(numbers)[codes] if len(codes) else codes
+    # the records of each feed in the order added, feed after feed in name order
+    by_feed, starts, ends = runs(codes)
+    kept: list[Ints] = []
+    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+        positions: list[int] = by_feed[start:end].tolist()
         positions.sort(key=record_ids.__getitem__)
-        previous: str | None = None
-        for position in positions:
-            record_id = record_ids[position]
-            if record_id != previous:
-                kept.append(position)
-                previous = record_id
-    return kept
+        ids = list(map(record_ids.__getitem__, positions))
+        # a key's first occurrence: a record id unlike the one sorted before it
+        new = np.fromiter(map(ne, ids[1:], ids[:-1]), np.bool_, len(ids) - 1)
+        kept.append(np.asarray(positions, np.int64)[np.concatenate(([True], new))])
+    order = np.concatenate(kept) if kept else np.zeros(0, np.int64)
+    return names, codes, order
+
+
+def _machine_ints(values: Ints) -> array[int]:
+    """A numpy array of integers as an array of machine integers."""
+    out = array("q")
+    out.frombytes(values.astype(np.int64).tobytes())
+    return out

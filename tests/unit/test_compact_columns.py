@@ -43,3 +43,21 @@ def test_links_are_grouped_by_customer_in_the_order_they_were_made() -> None:
         MergeEvidence(keys[1], keys[2], "same_phone", phone),
     ]
     assert not table.rows(2)
+
+
+def test_an_empty_log_gives_customers_without_links() -> None:
+    table = MergeTable.grouped(MergeLog(), [0, 1], customers=2)
+    assert len(table) == 0
+    assert not table.rows(0) and not table.rows(1)
+    assert len(MergeTable.grouped(MergeLog(), [], customers=0)) == 0
+
+
+def test_a_coded_key_column_is_the_column_of_its_feeds_and_ids() -> None:
+    from array import array
+
+    coded = KeyColumn.coded(["billing", "crm"], array("H", [0, 1, 1]), ["b1", "c1", "c2"])
+    plain = KeyColumn(["billing", "crm", "crm"], ["b1", "c1", "c2"])
+    assert list(coded) == list(plain)
+    assert coded.parts(2) == ("crm", "c2")
+    with pytest.raises(ValueError):
+        KeyColumn.coded(["crm"], array("H", [0]), ["c1", "c2"])

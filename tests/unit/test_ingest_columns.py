@@ -119,3 +119,9 @@ def test_account_votes_give_the_mates_of_the_record_path(sources: SourcesSpec) -
     # Pat's customer sees the company's billing row; the billing customer has no other carrier
     assert [r.record_id for r in mates["P"]] == ["AC-1"]
     assert "B" not in mates and "J" not in mates
+
+
+def test_no_records_give_empty_columns(identity: IdentitySpec, sources: SourcesSpec) -> None:
+    columns = ColumnCollector(identity, "US", scoped_attributes(sources)).finish(first_rowid=1)
+    assert len(columns.keys) == 0 and list(columns.rowids) == []
+    assert columns.table.size == 0 and columns.votes.mates([]) == {}

@@ -105,7 +105,7 @@ class _Normalised(MemoColumn):
     """One source attribute normalised into one column, junk checked on the folded raw text and
     on the normalised value; new raw values are normalised in batches (see MemoColumn)."""
 
-    __slots__ = ("attribute", "junk", "normalised_junk", "normalizer")
+    __slots__ = ("_compute", "attribute", "junk", "normalised_junk", "normalizer")
 
     def __init__(
         self, attribute: str, kind: str, normalizer: _Text, junk: set[str], region: str,
@@ -115,19 +115,27 @@ class _Normalised(MemoColumn):
         self.normalizer = normalizer
         self.junk = junk
         self.normalised_junk = {n for n in map(normalizer, junk) if n is not None}
+        # a function of its own, not a bound method: the batch keeps it, and a cycle between
+        # the column and its batch would keep the column alive with the collector paused
+        self._compute = _per_value(normalizer, junk, self.normalised_junk)
         batch = ColumnNormaliser(
             kind, self._compute, region=region, roles=roles if kind == "email" else frozenset(),
             junk=frozenset(junk), normalised_junk=frozenset(self.normalised_junk),
         )  # fmt: skip
         super().__init__(batch, _text)  # type: ignore[arg-type]
 
-    def _compute(self, value: object) -> str | None:
-        """The normalised value of one raw value (what a batch gives, one value at a time)."""
+
+def _per_value(normalizer: _Text, junk: set[str], normalised_junk: set[str]) -> _Text:
+    """The normalised value of one raw value (what a batch gives, one value at a time)."""
+
+    def compute(value: object) -> str | None:
         text = _text(value)  # type: ignore[arg-type]
-        if text is None or fold_text(text) in self.junk:
+        if text is None or fold_text(text) in junk:
             return None
-        result = self.normalizer(text)
-        return None if result is None or result in self.normalised_junk else intern(result)
+        result = normalizer(text)
+        return None if result is None or result in normalised_junk else intern(result)
+
+    return compute
 
 
 class FieldTableBuilder:

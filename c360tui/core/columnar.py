@@ -8,6 +8,7 @@ one code however many objects hold them.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 from itertools import chain
 from typing import TypeVar
@@ -55,6 +56,14 @@ def reordered(column: Sequence[T], order: Ints) -> list[T]:
     """`[column[i] for i in order]`, the copying done in C."""
     values = np.fromiter(column, object, len(column))
     out: list[T] = values[order].tolist()
+    return out
+
+
+def machine_ints(values: Ints) -> array[int]:
+    """A numpy array of integers as an array of machine integers (an int per element, no
+    object each: what the ingest keeps per record and per link)."""
+    out = array("q")
+    out.frombytes(values.astype(np.int64).tobytes())
     return out
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from c360tui.core.columnar import Ints
+from c360tui.core.columnar import Ints, machine_ints
 from c360tui.core.customer import FieldEvidence, MergeEvidence
 from c360tui.core.records import RecordKey
 
@@ -57,14 +57,14 @@ class MergeTable:
         the customer position of record i); the log is emptied as they move."""
         of_link = np.asarray(owner, dtype=np.int64)[np.frombuffer(log.left, np.int64)]
         # a stable sort by customer keeps each customer's links in the order they were made
-        order = _machine_ints(np.argsort(of_link, kind="stable"))
+        order = machine_ints(np.argsort(of_link, kind="stable"))
         counts = np.bincount(of_link, minlength=customers)
-        starts = _machine_ints(np.concatenate((np.zeros(1, np.int64), np.cumsum(counts))))
+        starts = machine_ints(np.concatenate((np.zeros(1, np.int64), np.cumsum(counts))))
         del of_link, counts
         # the log's columns in that order, each let go as soon as it is copied
-        left = _machine_ints(np.frombuffer(log.left, np.int64)[order])
+        left = machine_ints(np.frombuffer(log.left, np.int64)[order])
         log.left = array("q")
-        right = _machine_ints(np.frombuffer(log.right, np.int64)[order])
+        right = machine_ints(np.frombuffer(log.right, np.int64)[order])
         log.right = array("q")
         rules = list(map(log.rules.__getitem__, order))
         log.rules = []
@@ -87,10 +87,3 @@ class MergeTable:
             )
             for row in self.rows(customer)
         ]
-
-
-def _machine_ints(values: Ints) -> array[int]:
-    """A numpy array of integers as an array of machine integers (what the table keeps)."""
-    out = array("q")
-    out.frombytes(values.astype(np.int64).tobytes())
-    return out

@@ -17,7 +17,7 @@ from sys import intern
 import numpy as np
 
 from c360tui.core.accounts import AccountVotes, DrainedVotes
-from c360tui.core.columnar import Ints, reordered, runs, sorted_ranks, value_codes
+from c360tui.core.columnar import Ints, machine_ints, reordered, runs, sorted_ranks, value_codes
 from c360tui.core.field_table import Column, FieldTable, FieldTableBuilder
 from c360tui.core.identity_spec import IdentitySpec
 from c360tui.core.records import AttrValue, KeyColumn
@@ -97,10 +97,10 @@ class ColumnCollector:
             first = np.zeros(len(feeds), np.int64)
             first[kept] = 1
             ranks = np.cumsum(first)
-            rowids = _machine_ints(ranks[kept] + (first_rowid - 1))
+            rowids = machine_ints(ranks[kept] + (first_rowid - 1))
             del first, ranks
         else:
-            rowids = _machine_ints(np.frombuffer(self._rowids, np.int64)[kept])
+            rowids = machine_ints(np.frombuffer(self._rowids, np.int64)[kept])
         keys = KeyColumn.coded(names, array("H", codes[kept].astype(np.uint16).tobytes()),
                                reordered(record_ids, kept))  # fmt: skip
         self._feeds, self._record_ids, self._rowids = [], [], array("q")
@@ -132,10 +132,3 @@ def _first_of_each_key(feeds: list[str], record_ids: list[str]) -> tuple[list[st
         kept.append(np.asarray(positions, np.int64)[np.concatenate(([True], new))])
     order = np.concatenate(kept) if kept else np.zeros(0, np.int64)
     return names, codes, order
-
-
-def _machine_ints(values: Ints) -> array[int]:
-    """A numpy array of integers as an array of machine integers."""
-    out = array("q")
-    out.frombytes(values.astype(np.int64).tobytes())
-    return out

@@ -25,14 +25,13 @@ from c360tui.core.columnar import (
     split_runs,
     value_codes,
 )
-from c360tui.core.memo_column import MemoColumn
+from c360tui.core.memo_column import MemoColumn, Wait
 from c360tui.core.normalize import is_freemail, normalize_company, normalize_domain
 from c360tui.core.normalize_batch import ColumnNormaliser
 from c360tui.core.records import AttrValue, SourceRecord
 from c360tui.core.sources_spec import SourcesSpec
 
 _Vote = Callable[[str], str | None]
-_Wait = Callable[[object], None]
 # What AccountVotes.drain hands over: site domains, mail domains, company names, carries.
 DrainedVotes = tuple[list[str | None], list[str | None], list[str | None], bytes]
 _UNSEEN = object()
@@ -78,7 +77,7 @@ class AccountVotes:
         self._mail = _vote_column("mail_domain", _mail)
         self._company = _vote_column("company", _company)
         self.carries = bytearray()
-        self._plan: list[tuple[str, Callable[..., object], Callable[..., None], _Wait]] = []
+        self._plan: list[tuple[str, Callable[..., object], Callable[..., None], Wait]] = []
         self._start_plan()
 
     site_domains = _Flushed("_site")

@@ -14,7 +14,7 @@ import numpy as np
 
 from c360tui.core.columnar import Ints, reordered
 from c360tui.core.identity_spec import IdentitySpec
-from c360tui.core.memo_column import MemoColumn
+from c360tui.core.memo_column import MemoColumn, Wait
 from c360tui.core.normalize import (
     canonical_first_name,
     company_domain_of_email,
@@ -33,7 +33,6 @@ from c360tui.core.records import AttrValue, SourceRecord
 
 Column = list[str | None]
 _Text = Callable[[str], str | None]
-_Wait = Callable[[object], None]
 _UNSEEN = object()
 # Records added between two vectorised passes over the values the memos did not hold.
 FLUSH_EVERY = 1 << 16
@@ -171,7 +170,7 @@ class FieldTableBuilder:
                 self._columns[name] = _Normalised(name, fallback_kind, normalizer, junk, "", roles)
         self._size = 0
         self._unflushed = 0
-        self._plan: list[tuple[str, Callable[..., object], Callable[..., None], _Wait]] = []
+        self._plan: list[tuple[str, Callable[..., object], Callable[..., None], Wait]] = []
         self._replan()
 
     def _replan(self) -> None:
@@ -212,8 +211,8 @@ class FieldTableBuilder:
     def drain(self) -> tuple[dict[str, Column], dict[str, Column]]:
         """The normalised and raw columns of the records added since the last drain, handed
         over (the memos stay): how a reading process passes its records on in chunks."""
-        self.flush()
-        drained = {name: c.take() for name, c in self._columns.items()}
+        drained = {name: c.take() for name, c in self._columns.items()}  # each flushes first
+        self._unflushed = 0
         raw = self._raw
         self._raw = {name: [] for name in raw}
         self._replan()

@@ -17,13 +17,16 @@ from sys import intern
 MEMO_LIMIT = 1 << 16
 
 Batch = Callable[[Sequence[str | None]], list[str | None]]
+# MemoColumn.wait, as the hot loops that fill columns hold it.
+Wait = Callable[[object], None]
 
 
 class MemoColumn:
     """Normalised values in the order their raw values were added (see the module docstring).
 
     `batch` normalises a list of texts; `text` turns a raw value into the text it reads (None
-    for no text). Read `column` only after `flush`.
+    for no text). A hot loop fills it with the bound methods `memo.get`, `column.append` (a
+    remembered value) and `wait` (a new one). Read `column` only after `flush`.
     """
 
     __slots__ = ("batch", "column", "memo", "text", "waiting", "waiting_at")
@@ -36,14 +39,6 @@ class MemoColumn:
         # distinct raw values met since the last flush, and where the column holds them
         self.waiting: dict[object, None] = {}
         self.waiting_at: list[int] = []
-
-    def add(self, value: object) -> None:
-        """Add one raw value's normalised value (now if remembered, else at the next flush)."""
-        known = self.memo.get(value, self)
-        if known is self:
-            self.wait(value)
-        else:
-            self.column.append(known)  # type: ignore[arg-type]
 
     def wait(self, value: object) -> None:
         """Put a value the memo does not hold yet at the end of the column, until `flush`."""

@@ -48,9 +48,7 @@ _DATE = r"^(\d{4})-?(\d{2})-?(\d{2})(?:[ T].*)?$"
 
 def fold(col: pl.Expr) -> pl.Expr:
     """fold_text for printable ASCII: lower case, runs of spaces as one, no outer spaces."""
-    import polars as pl
-
-    return col.str.to_lowercase().str.replace_all(" +", " ").str.strip_chars(" ").cast(pl.String)
+    return col.str.to_lowercase().str.replace_all(" +", " ").str.strip_chars(" ")
 
 
 def _empty_to_null(col: pl.Expr) -> pl.Expr:
@@ -91,7 +89,8 @@ def first_name(col: pl.Expr) -> pl.Expr:
 
 
 def company(col: pl.Expr) -> pl.Expr:
-    """normalize_company for text without dotted abbreviations (see `needs_python`)."""
+    """normalize_company for text without dotted abbreviations ("g.m.b.h.": those go to the
+    per-value rule, see ColumnNormaliser)."""
     text = fold(col).str.replace_all("&", " and ", literal=True)
     text = text.str.replace_all(_DROP, "").str.replace_all(_NON_ALNUM, " ").str.strip_chars(" ")
     # legal suffixes (and the "and" joining them) go from the end; each has a space before it,
@@ -125,10 +124,10 @@ def mail_domain(col: pl.Expr) -> pl.Expr:
 
 def address(col: pl.Expr) -> pl.Expr:
     """normalize_address: folded words, common street words abbreviated ("street" -> "st")."""
-    text = fold(col).str.replace_all(_DROP, "").str.replace_all(_NON_ALNUM, " ")
-    words = text.str.strip_chars(" ").str.split(" ")
     import polars as pl
 
+    text = fold(col).str.replace_all(_DROP, "").str.replace_all(_NON_ALNUM, " ")
+    words = text.str.strip_chars(" ").str.split(" ")
     return words.list.eval(pl.element().replace(_ADDRESS_WORDS)).list.join(" ")
 
 

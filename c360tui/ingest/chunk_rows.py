@@ -24,13 +24,12 @@ from c360tui.core.records import AttrValue
 from c360tui.core.sources_spec import SourcesSpec
 from c360tui.ingest.attribute_rows import RankedRecord, attributes_document
 from c360tui.store import codec
+from c360tui.store.codec import MergeRow
 from c360tui.store.search import index_rows_of
 from c360tui.store.writer import EncodedCustomers
 
 # A stored source record: id, system, feed, record id, updated at (ISO 8601 or None), JSON.
 Row = tuple[int, str, str, str, str | None, str]
-# A merge as a chunk task carries it: left feed, left id, right feed, right id, rule, fields.
-MergeRow = tuple[str, str, str, str, str, tuple[Any, ...]]
 # One customer of a chunk: id, own record ids, account mates' record ids, merges, held links.
 CustomerTask = tuple[str, list[int], list[int], list[MergeRow], list[HeldMerge]]
 
@@ -105,7 +104,7 @@ class ChunkEncoder:
                     dump_json(winners),
                     dump_json(doc),
                     dump_json(collections_doc(own)) if self.plan.collections else None,
-                    dump_json(_merges_doc(merges)) if merges else None,
+                    dump_json(codec.merge_rows_doc(merges)) if merges else None,
                 )
             )
             rule_of: dict[tuple[str, str], str] = {}
@@ -173,18 +172,3 @@ class ChunkEncoder:
         names += [n for n in attrs if n not in listed]
         collection_of = self.plan.collection_of
         return tuple((n, collection_of[n]) for n in names if n in collection_of)
-
-
-def _merges_doc(merges: Sequence[MergeRow]) -> list[list[Any]]:
-    """codec.merges_doc of the task's merge tuples."""
-    return [
-        [
-            left_feed,
-            left_id,
-            right_feed,
-            right_id,
-            rule,
-            [[f.field, f.method, f.score] for f in fields],
-        ]
-        for left_feed, left_id, right_feed, right_id, rule, fields in merges
-    ]

@@ -24,8 +24,9 @@ from c360tui.core.customer import HeldMerge
 from c360tui.core.merge_table import MergeTable
 from c360tui.core.records import KeyColumn
 from c360tui.core.sources_spec import SourcesSpec
-from c360tui.ingest.chunk_rows import ChunkEncoder, MergeRow, Row
+from c360tui.ingest.chunk_rows import ChunkEncoder, Row
 from c360tui.ingest.meter import peak_kib
+from c360tui.store.codec import MergeRow
 from c360tui.store.writer import EncodedCustomers
 
 # Customers per task; a module constant so a test can make small runs use several tasks.

@@ -197,16 +197,28 @@ def load_collections(text: str | None) -> dict[str, list[CollectionItem]]:
 
 
 def merges_doc(merges: Sequence[MergeEvidence]) -> list[list[Any]]:
+    return merge_rows_doc(
+        (m.left.feed, m.left.record_id, m.right.feed, m.right.record_id, m.rule, m.fields)
+        for m in merges
+    )
+
+
+# A link as ingest's workers carry it: left feed, left id, right feed, right id, rule, fields.
+MergeRow = tuple[str, str, str, str, str, tuple[FieldEvidence, ...]]
+
+
+def merge_rows_doc(merges: Iterable[MergeRow]) -> list[list[Any]]:
+    """The `profile.merges` document of links given as plain tuples."""
     return [
         [
-            m.left.feed,
-            m.left.record_id,
-            m.right.feed,
-            m.right.record_id,
-            m.rule,
-            [[f.field, f.method, f.score] for f in m.fields],
+            left_feed,
+            left_id,
+            right_feed,
+            right_id,
+            rule,
+            [[f.field, f.method, f.score] for f in fields],
         ]
-        for m in merges
+        for left_feed, left_id, right_feed, right_id, rule, fields in merges
     ]
 
 

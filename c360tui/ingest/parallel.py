@@ -1,11 +1,13 @@
 """Reconcile and encode customers in worker processes while the parent writes them to SQLite.
 
-The parent holds no source records: for each chunk of customers it reads the records they need
-(their own and their account mates') back from the store and hands a worker a self-contained
-task (those rows, the customers' ids, merges and held links), then inserts the rows the worker
-encodes, in order, as the one SQLite writer. The workers are started with the ingest by the fork
-server, so they share none of its heap. Small runs (and machines without a fork server) stay in
-one process, with the same chunks and the same seqs, so both paths write identical stores.
+The parent holds no source records: for each chunk of customers it hands a worker a task (the
+customers' ids, record ids, merges and held links); the worker reads the records they need
+(their own and their account mates') from the spools the store was filled from, or, where there
+are none, the parent reads them from the store into the task. The parent then inserts the rows
+the worker encodes, in order, as the one SQLite writer. The workers are started with the ingest
+by the fork server, so they share none of its heap. Small runs (and machines without a fork
+server) stay in one process, with the same chunks and the same seqs, so both paths write
+identical stores.
 """
 
 from __future__ import annotations
@@ -24,9 +26,9 @@ from c360tui.core.customer import HeldMerge
 from c360tui.core.merge_table import MergeTable
 from c360tui.core.records import KeyColumn
 from c360tui.core.sources_spec import SourcesSpec
-from c360tui.ingest.chunk_rows import ChunkEncoder, Row
+from c360tui.ingest.chunk_rows import ChunkEncoder, CustomerTask, Row
 from c360tui.ingest.meter import peak_kib
-from c360tui.store.codec import MergeRow
+from c360tui.ingest.spool import SpooledRows
 from c360tui.store.writer import EncodedCustomers
 
 # Customers per task; a module constant so a test can make small runs use several tasks.
@@ -75,27 +77,41 @@ class EncodedChunk:
 class ChunkTask:
     """Everything one chunk of customers needs, self-contained so it can go to a process forked
     before the ingest's heap grew: per customer its id, record ids, account mates' record ids,
-    merges (as plain tuples) and held links, and the stored rows of all those records."""
+    merges (as plain tuples) and held links, and the stored rows of all those records (or,
+    with `spooled`, where the worker reads them)."""
 
     start: int
-    customers: list[tuple[str, list[int], list[int], list[MergeRow], list[HeldMerge]]]
+    customers: list[CustomerTask]
     rows: list[Row]
+    spooled: SpooledRows | None = None
+
+    def stored_rows(self) -> list[Row]:
+        """The rows of every record the customers reconcile over."""
+        return self.rows if self.spooled is None else self.spooled(_needed(self.customers))
 
 
-def chunk_task(work: ReconcileWork, start: int, stop: int, fetch: FetchRows) -> ChunkTask:
-    """The task of customers `start`..`stop`, its rows read with `fetch`."""
+def _needed(customers: Sequence[CustomerTask]) -> list[int]:
+    """The store ids of every record `customers` reconcile over (own and mates'), each once."""
+    needed: dict[int, None] = {}
+    for _, own, mates, _, _ in customers:
+        needed.update(dict.fromkeys(own))
+        needed.update(dict.fromkeys(mates))
+    return list(needed)
+
+
+def chunk_task(
+    work: ReconcileWork, start: int, stop: int, fetch: FetchRows | SpooledRows
+) -> ChunkTask:
+    """The task of customers `start`..`stop`; its rows read here with `fetch`, or by the
+    worker when `fetch` reads spools."""
     rowids, groups, mates, table = work.rowids, work.groups, work.mates, work.merges
     # (feed, record id) of a record position, without making a RecordKey per link
     parts = work.keys.parts
-    customers = []
-    # the store ids of every record the chunk reconciles over, each once
-    needed: dict[int, None] = {}
+    customers: list[CustomerTask] = []
     for position in range(start, stop):
         customer_id = work.ids[position]
         own = [rowids[i] for i in groups[position]]
         account = [rowids[i] for i in mates.get(position, ())]
-        needed.update(dict.fromkeys(own))
-        needed.update(dict.fromkeys(account))
         merges = []
         for row in table.rows(position):
             merges.append(
@@ -103,14 +119,17 @@ def chunk_task(work: ReconcileWork, start: int, stop: int, fetch: FetchRows) -> 
                  table.fields[row])
             )  # fmt: skip
         customers.append((customer_id, own, account, merges, work.held.get(customer_id, [])))
-    return ChunkTask(start, customers, fetch(list(needed)))
+    if isinstance(fetch, SpooledRows):
+        return ChunkTask(start, customers, [], fetch)
+    return ChunkTask(start, customers, fetch(_needed(customers)))
 
 
 def reconcile_chunk(task: ChunkTask, sources: SourcesSpec, region: str) -> EncodedChunk:
     """Reconcile one task's customers over its stored rows and encode their rows, in one pass
     (ingest/chunk_rows.py)."""
     began = process_time()
-    rows_out = ChunkEncoder(sources, region).encode(task.customers, task.rows, task.start + 1)
+    rows = task.stored_rows()
+    rows_out = ChunkEncoder(sources, region).encode(task.customers, rows, task.start + 1)
     return EncodedChunk(rows_out, process_time() - began, peak_kib())
 
 
@@ -200,12 +219,13 @@ def _memory() -> tuple[int, int]:
 
 
 def encoded_chunks(
-    work: ReconcileWork, pool: Pool | None, fetch: FetchRows, workers: int = 0
+    work: ReconcileWork, pool: Pool | None, fetch: FetchRows | SpooledRows, workers: int = 0
 ) -> Iterator[EncodedChunk]:
     """Every customer's rows, chunk by chunk in seq order, made by `pool` (None: here).
 
-    `fetch` reads each chunk's records from the store, here in the parent. At most IN_FLIGHT
-    chunks beyond one per worker are made ahead of the one being consumed.
+    `fetch` reads each chunk's records: from the store, here, or from the spools, where the
+    chunk is reconciled. At most IN_FLIGHT chunks beyond one per worker are made ahead of the
+    one being consumed.
     """
     total = len(work.ids)
     bounds = [(start, min(start + CHUNK, total)) for start in range(0, total, CHUNK)]

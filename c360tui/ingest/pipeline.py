@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import json
 import sqlite3
+import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from datetime import datetime
@@ -28,6 +29,8 @@ from c360tui.store.writer import EncodedCustomers, write_encoded
 
 if TYPE_CHECKING:
     from c360tui.core.identity_spec import IdentitySpec
+    from c360tui.ingest.parallel import FetchRows
+    from c360tui.ingest.spool import SpooledRows
     from c360tui.store import Store
 
 
@@ -132,7 +135,12 @@ def _ingest(
     collector = new_collector() if fresh else None
     total_bytes = sum(job.path.stat().st_size for job in jobs)
     from c360tui.ingest.parallel import default_workers, start_pool
+    from c360tui.ingest.spool import close_spool_readers
 
+    # where workers spool what they read; it outlives the pool, which reads the spools back
+    # when reconciling (the spools this process opened are closed first)
+    spool_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="c360-ingest-")))
+    stack.callback(close_spool_readers)
     # one pool for reading and reconciling, started now (see start_pool)
     chosen = default_workers(total_bytes) if workers is None else workers
     pool = start_pool(chosen, sources, store.region)
@@ -140,7 +148,7 @@ def _ingest(
         stack.enter_context(pool)
     if collector is not None and pool is not None and len(jobs) > 1:
         outcome = read_spooled(jobs, store, sources, identity, now, batch, collector, pool,
-                               clock, report, summary.files)  # fmt: skip
+                               spool_dir, clock, report, summary.files)  # fmt: skip
     else:
         outcome = read_here(jobs, store, sources, now, batch, collector, clock, report,
                             summary.files, one_file_per_feed)  # fmt: skip
@@ -165,10 +173,15 @@ def _ingest(
     with clock("load"):
         report("load", 0, None)
         columns = None
+        # where the workers read each chunk's records: the spools they were copied from, when
+        # the store numbered them as read, else the store (read here, handed over in the tasks)
+        fetch: FetchRows | SpooledRows = store.source_rows
         if collector is not None and not outcome.conflicts:
             columns = collector.finish(first_rowid=1)
             if not store.rowids_match(columns.keys, columns.rowids):
                 columns = None  # the store numbered them otherwise: read them back instead
+            elif outcome.spooled_rows is not None:
+                fetch = outcome.spooled_rows
         if columns is None:
             collector = new_collector()
             for rowid, feed, record_id, attributes in store.source_identities():
@@ -218,7 +231,7 @@ def _ingest(
 
     def chunks() -> Iterator[EncodedCustomers]:
         done = 0
-        for chunk in encoded_chunks(work, pool, store.source_rows, chosen):
+        for chunk in encoded_chunks(work, pool, fetch, chosen):
             worker_cpu["reconcile"] += chunk.reconcile_cpu
             if pool is not None:
                 summary.worker_peak_kib = max(summary.worker_peak_kib, chunk.peak_kib)

@@ -6,7 +6,6 @@ into a fresh store, collect the identity columns resolution needs as the rows go
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,6 +24,7 @@ from c360tui.store.writer import RecordConflict, add_records
 
 if TYPE_CHECKING:
     from c360tui.core.identity_spec import IdentitySpec
+    from c360tui.ingest.spool import SpooledRows
     from c360tui.store import Store
 
 
@@ -80,13 +80,15 @@ def plan_files(paths: Sequence[Path], sources: SourcesSpec) -> tuple[list[FileJo
 
 @dataclass(slots=True)
 class ReadOutcome:
-    """What reading stored: rows added, rows refused at store time, rows refused as read, and
-    the largest reading worker's peak memory in KiB (0 when read here)."""
+    """What reading stored: rows added, rows refused at store time, rows refused as read, the
+    largest reading worker's peak memory in KiB (0 when read here), and the spools the stored
+    rows can be read back from (None when read here, or when their ids do not line up)."""
 
     new: int = 0
     conflicts: list[RecordConflict] = field(default_factory=list)
     quarantined: list[QuarantinedRow] = field(default_factory=list)
     worker_peak_kib: int = 0
+    spooled_rows: SpooledRows | None = None
 
 
 def read_here(
@@ -157,12 +159,14 @@ def read_spooled(
     batch: int | None,
     collector: ColumnCollector,
     pool: Pool,
+    spool_dir: Path,
     clock: Meter,
     report: IngestProgress,
     files: list[FeedCount],
 ) -> ReadOutcome:
-    """Read the files in the pool's processes into spools, copying each into the (fresh) store
-    as it is done (see spool.py); the same rows, counts and columns as `read_here`."""
+    """Read the files in the pool's processes into spools in `spool_dir`, copying each into
+    the (fresh) store as it is done (see spool.py); the same rows, counts and columns as
+    `read_here`. The spools stay, for the workers to read the records back when reconciling."""
     from c360tui.core.accounts import scoped_attributes
     from c360tui.ingest.spool import SpooledFile, SpoolJob, spooled_files, store_spooled
 
@@ -170,30 +174,30 @@ def read_spooled(
     total_bytes = sum(job.path.stat().st_size for job in jobs)
     scoped = scoped_attributes(sources)
     worker_cpu = 0.0
-    with tempfile.TemporaryDirectory(prefix="c360-ingest-") as spool_dir:
-        spool_jobs = [
-            SpoolJob(job.feed, job.path, Path(spool_dir) / f"{n}.db", sources, identity, scoped,
-                     now, batch)
-            for n, job in enumerate(jobs)
-        ]  # fmt: skip
+    spool_jobs = [
+        SpoolJob(job.feed, job.path, spool_dir / f"{n}.db", sources, identity, scoped,
+                 now, batch)
+        for n, job in enumerate(jobs)
+    ]  # fmt: skip
 
-        def counted(done: Iterator[SpooledFile]) -> Iterator[SpooledFile]:
-            nonlocal worker_cpu
-            read_bytes = 0
-            for job, spooled in zip(jobs, done, strict=True):
-                quarantined = len(spooled.quarantined)
-                files.append(FeedCount(spooled.feed, spooled.file, spooled.read,
-                                       spooled.accepted, quarantined))  # fmt: skip
-                outcome.quarantined.extend(spooled.quarantined)
-                worker_cpu += spooled.cpu
-                outcome.worker_peak_kib = max(outcome.worker_peak_kib, spooled.peak_kib)
-                read_bytes += job.path.stat().st_size
-                report("read", read_bytes, total_bytes)
-                yield spooled
+    def counted(done: Iterator[SpooledFile]) -> Iterator[SpooledFile]:
+        nonlocal worker_cpu
+        read_bytes = 0
+        for job, spooled in zip(jobs, done, strict=True):
+            quarantined = len(spooled.quarantined)
+            files.append(FeedCount(spooled.feed, spooled.file, spooled.read,
+                                   spooled.accepted, quarantined))  # fmt: skip
+            outcome.quarantined.extend(spooled.quarantined)
+            worker_cpu += spooled.cpu
+            outcome.worker_peak_kib = max(outcome.worker_peak_kib, spooled.peak_kib)
+            read_bytes += job.path.stat().st_size
+            report("read", read_bytes, total_bytes)
+            yield spooled
 
-        with clock("read+store"):
-            waited = clock.timed(spooled_files(spool_jobs, pool), "read", batch=1)
-            outcome.new = store_spooled(store.conn, counted(waited), collector)
+    with clock("read+store"):
+        waited = clock.timed(spooled_files(spool_jobs, pool), "read", batch=1)
+        stored = store_spooled(store.conn, counted(waited), collector)
+    outcome.new, outcome.spooled_rows = stored.added, stored.rows
     clock.split("read+store", "read", "store")
     # the reading itself happened in the workers: their CPU seconds count as the read phase's
     clock.cpu["read"] = clock.cpu.get("read", 0.0) + worker_cpu

@@ -8,11 +8,16 @@ with one INSERT ... SELECT (no Python per row) and extends its identity columns,
 in the order the files were named, while the workers read the next files.
 
 Used for a fresh store only (where rows are inserted without a per-record check; see
-`add_records`), so what it stores is exactly what the one-process path stores.
+`add_records`), so what it stores is exactly what the one-process path stores. The spools
+outlive the read: each holds its rows under the ids the store gave them, less an offset, so the
+reconciling workers read their records back from the spools (`SpooledRows`) instead of the
+parent reading them from the store and pickling them over.
 """
 
 from __future__ import annotations
 
+import bisect
+import json
 import pickle
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -127,11 +132,72 @@ def spooled_files(jobs: Sequence[SpoolJob], pool: Pool) -> Iterator[SpooledFile]
 _ATTACHED = 8
 
 
+@dataclass(frozen=True, slots=True)
+class SpooledRows:
+    """Reads stored records back from the spools they were copied from: `spools` holds each
+    spool's path and the store id its first row got, in store order.
+
+    Picklable and small, so it travels in every reconcile task; each worker process opens the
+    spools once (read-only) and keeps them open. The rows are those `Store.source_rows` gives.
+    """
+
+    spools: tuple[tuple[str, int], ...]
+
+    def __call__(self, rowids: list[int]) -> list[tuple[int, str, str, str, str | None, str]]:
+        """(id, system, feed, record id, updated at, attributes JSON) of these store ids, in no
+        particular order."""
+        firsts = [first for _, first in self.spools]
+        wanted: dict[int, list[int]] = {}
+        for rowid in rowids:
+            spool = bisect.bisect_right(firsts, rowid) - 1
+            if spool >= 0:
+                wanted.setdefault(spool, []).append(rowid - firsts[spool] + 1)
+        rows: list[tuple[int, str, str, str, str | None, str]] = []
+        for spool, local in wanted.items():
+            path, first = self.spools[spool]
+            rows += (
+                _spool_reader(path)
+                .execute(
+                    "SELECT rowid + ?, system, feed, record_id, updated_at, attributes FROM rows "
+                    "WHERE rowid IN (SELECT value FROM json_each(?))",
+                    (first - 1, json.dumps(local)),
+                )
+                .fetchall()
+            )
+        return rows
+
+
+# The spools this process has open for reading, by path (see SpooledRows).
+_READERS: dict[str, sqlite3.Connection] = {}
+
+
+def close_spool_readers() -> None:
+    """Close the spools this process opened for reading (before they are deleted)."""
+    while _READERS:
+        _READERS.popitem()[1].close()
+
+
+def _spool_reader(path: str) -> sqlite3.Connection:
+    conn = _READERS.get(path)
+    if conn is None:
+        conn = _READERS[path] = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    return conn
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSpools:
+    """What copying the spools into the store did: rows added, and the spools as a source of
+    those rows (None when some row was a repeat the store skipped, so ids do not line up)."""
+
+    added: int
+    rows: SpooledRows | None
+
+
 def store_spooled(
     conn: sqlite3.Connection, files: Iterable[SpooledFile], collector: ColumnCollector
-) -> int:
+) -> StoredSpools:
     """Copy each spooled file's rows into source_record, in order, and its identity columns
-    into `collector`; returns the rows added.
+    into `collector`.
 
     Exact repeats are skipped by the unique index, as on the direct path, and the rows go in
     in the order they were read, so an empty table numbers them as the one-process path does.
@@ -140,6 +206,7 @@ def store_spooled(
     from c360tui.store.engine import bulk_journal
 
     added = 0
+    spools: list[tuple[str, int]] | None = []
     attached: list[str] = []
     with bulk_journal(conn):
         try:
@@ -153,11 +220,19 @@ def store_spooled(
                 conn.execute(f"ATTACH DATABASE ? AS {alias}", (str(spooled.spool),))
                 attached.append(alias)
                 before = conn.total_changes
+                (highest,) = conn.execute("SELECT max(id) FROM source_record").fetchone()
                 conn.execute(
                     f"INSERT OR IGNORE INTO source_record ({ROW_COLUMNS}) "
                     f"SELECT {ROW_COLUMNS} FROM {alias}.rows ORDER BY rowid"
                 )
-                added += conn.total_changes - before
+                now_added = conn.total_changes - before
+                added += now_added
+                # every row went in, numbered on from the highest id: spool row n is store id
+                # first + n - 1
+                if spools is not None and now_added == spooled.accepted:
+                    spools.append((str(spooled.spool), (highest or 0) + 1))
+                else:
+                    spools = None
                 for (data,) in conn.execute(f"SELECT data FROM {alias}.identity ORDER BY chunk"):
                     collector.extend(pickle.loads(data))
             if conn.in_transaction:
@@ -168,7 +243,7 @@ def store_spooled(
             raise
         finally:
             _detach(conn, attached)
-    return added
+    return StoredSpools(added, SpooledRows(tuple(spools)) if spools is not None else None)
 
 
 def _detach(conn: sqlite3.Connection, aliases: list[str]) -> None:

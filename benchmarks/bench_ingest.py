@@ -24,6 +24,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from benchmarks.memory_sampler import TreeSampler
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "benchmarks" / "data"
 GOAL_SECONDS = 60.0
@@ -199,7 +201,8 @@ def report(customers: int, result: dict[str, object], load: tuple[float, float])
         f"CPU time {cpu:.1f} s (the ingest process and its workers) over {wall:.1f} s wall; "
         "phase CPU counts the workers' share. Peak memory (ru_maxrss of the ingest process) "
         f"**{peak / 1024**3:.2f} GiB** (goal ≤ 2 GiB: {peak_ok}); the largest worker process's "
-        f"{worker_peak / 1024**3:.2f} GiB (shared copy-on-write pages count in both). Peak so "
+        f"{worker_peak / 1024**3:.2f} GiB (ru_maxrss counts pages shared copy-on-write and the "
+        "spool pages a worker maps; see the sampled figures). Peak so "
         "far when each phase began: "
         + ", ".join(
             f"{phase} {int(kib) / 1024**2:.2f} GiB"
@@ -243,16 +246,20 @@ def main() -> None:
     if args.workers is not None:
         command += ["--workers", str(args.workers)]
     started = time.perf_counter()
-    done = subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    if done.returncode != 0:
+    child_process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    with TreeSampler(child_process.pid) as sampler:
+        stdout, _ = child_process.communicate()
+    if child_process.returncode != 0:
         print(
             f"The ingest of {args.customers:,} customers failed after "
-            f"{time.perf_counter() - started:.0f}s (exit {done.returncode}); its last phase "
-            "and memory are in the [bench] lines above."
+            f"{time.perf_counter() - started:.0f}s (exit {child_process.returncode}); its last "
+            "phase and memory are in the [bench] lines above."
         )
         sys.exit(1)
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = json.loads(stdout.strip().splitlines()[-1])
     text = report(args.customers, result, (load_before, os.getloadavg()[0]))
+    if sampled := sampler.summary():
+        text += sampled + "\n"
     print(text)
     if args.record:
         with (ROOT / "benchmarks" / "RESULTS.md").open("a", encoding="utf-8") as handle:

@@ -135,10 +135,12 @@ def _ingest(
     collector = new_collector() if fresh else None
     total_bytes = sum(job.path.stat().st_size for job in jobs)
     from c360tui.ingest.parallel import default_workers, start_pool
+    from c360tui.ingest.spool import close_spool_readers
 
     # where workers spool what they read; it outlives the pool, which reads the spools back
-    # when reconciling
+    # when reconciling (the spools this process opened are closed first)
     spool_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="c360-ingest-")))
+    stack.callback(close_spool_readers)
     # one pool for reading and reconciling, started now (see start_pool)
     chosen = default_workers(total_bytes) if workers is None else workers
     pool = start_pool(chosen, sources, store.region)

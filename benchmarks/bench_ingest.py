@@ -6,8 +6,9 @@
 
 The exports are generated once with `c360 sample --customers N --seed 1` into
 benchmarks/data/sample_<N> and reused. The ingest runs in a child process so its peak memory
-(ru_maxrss) is its own; wall time is reported per phase. `--record` appends the result to
-benchmarks/RESULTS.md.
+(ru_maxrss) is its own; wall time is reported per phase. The process tree's heap and mapped
+file pages are also sampled apart (benchmarks/memory_sampler.py), since a worker maps the spools
+it reads. `--record` appends the result to benchmarks/RESULTS.md.
 """
 
 from __future__ import annotations

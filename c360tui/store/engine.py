@@ -29,6 +29,12 @@ _PRAGMAS = (
 )
 
 
+# A customer's profile row is ~4.5 KB of JSON: on SQLite's default 4 KB pages every row spills
+# into an overflow page, and writing a million of them cost twice the CPU it does on 16 KB pages
+# (three rows to a page).
+STORE_PAGE_SIZE = 16384
+
+
 def connect(path: Path, *, create: bool) -> sqlite3.Connection:
     """Open `path` as a c360 store (creating it if allowed) and return the raw connection.
 
@@ -131,6 +137,8 @@ def create_schema(conn: sqlite3.Connection) -> None:
     from c360tui.store.tables import FTS_DDL, STORE_TABLES
 
     dialect = sqlite_dialect.dialect()
+    # Set before the first table exists, the only time it takes effect (see STORE_PAGE_SIZE).
+    conn.execute(f"PRAGMA page_size={STORE_PAGE_SIZE}")
     conn.execute("BEGIN IMMEDIATE")
     try:
         for table in STORE_TABLES:

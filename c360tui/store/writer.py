@@ -102,6 +102,7 @@ def write_encoded(conn: sqlite3.Connection, chunks: Iterable[EncodedCustomers]) 
         conn.execute("DROP TABLE IF EXISTS search_fts")
         conn.execute(FTS_DDL)
         conn.execute(_FTS_HASHSIZE, (FTS_LOAD_HASH,))
+        conn.execute(_FTS_NO_AUTOMERGE)
         for chunk in chunks:
             _insert_encoded(conn, chunk)
             for position, count in enumerate(chunk.counts):
@@ -112,8 +113,8 @@ def write_encoded(conn: sqlite3.Connection, chunks: Iterable[EncodedCustomers]) 
         except sqlite3.IntegrityError as error:
             raise ValueError(f"resolved state is inconsistent: {error}") from None
         conn.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
-        # the setting is only for this load: the store keeps FTS5's defaults, as before
-        conn.execute("DELETE FROM search_fts_config WHERE k = 'hashsize'")
+        # the settings are only for this load: the store keeps FTS5's defaults, as before
+        conn.execute("DELETE FROM search_fts_config WHERE k IN ('hashsize', 'automerge')")
     return ResolvedSummary(*counts)
 
 
@@ -122,6 +123,9 @@ def write_encoded(conn: sqlite3.Connection, chunks: Iterable[EncodedCustomers]) 
 # (held by the writer only) builds the same index after 'optimize' with a third less CPU.
 FTS_LOAD_HASH = 16 << 20
 _FTS_HASHSIZE = "INSERT INTO search_fts (search_fts, rank) VALUES ('hashsize', ?)"
+# No merging of segments while loading: 'optimize' merges them all once at the end anyway
+# (a million customers: 6.5 -> 5.4 CPU s for the trigram index).
+_FTS_NO_AUTOMERGE = "INSERT INTO search_fts (search_fts, rank) VALUES ('automerge', 0)"
 
 
 @dataclass(slots=True)

@@ -61,13 +61,13 @@ class TreeSampler:
         if root is None or not others:
             return ""
         largest = max(others, key=lambda peaks: peaks.anon_kib)
-        gib = 1024**2
+        kib_per_gib = 1024**2
         return (
             f"Sampled every {self.interval * 1000:.0f} ms (RssAnon and RssFile in /proc): the "
-            f"ingest process's anonymous memory peaked at {root.anon_kib / gib:.2f} GiB; the "
-            f"largest worker's at {largest.anon_kib / gib:.2f} GiB, beside "
-            f"{largest.file_kib / gib:.2f} GiB of file pages it maps (its libraries and the "
-            "spools it reads records from, shared with the page cache)."
+            f"ingest process's anonymous memory peaked at {root.anon_kib / kib_per_gib:.2f} "
+            f"GiB; the largest worker's at {largest.anon_kib / kib_per_gib:.2f} GiB, beside "
+            f"{largest.file_kib / kib_per_gib:.2f} GiB of file pages it maps (its libraries and "
+            "the spools it reads records from, shared with the page cache)."
         )
 
 

@@ -26,6 +26,7 @@ from datetime import datetime
 from multiprocessing.pool import Pool
 from pathlib import Path
 from time import process_time
+from typing import TYPE_CHECKING
 
 from c360tui.core.identity_spec import IdentitySpec
 from c360tui.core.records import SourceRecord
@@ -35,6 +36,9 @@ from c360tui.ingest.meter import peak_kib
 from c360tui.ingest.quarantine import QuarantinedRow
 from c360tui.store.engine import STORE_PAGE_SIZE
 from c360tui.store.source_writer import ROW_COLUMNS, StoredRow
+
+if TYPE_CHECKING:
+    from c360tui.ingest.chunk_rows import Row
 
 # Records per chunk of rows inserted into a spool.
 CHUNK = 20_000
@@ -146,7 +150,7 @@ class SpooledRows:
 
     spools: tuple[tuple[str, int], ...]
 
-    def __call__(self, rowids: list[int]) -> list[tuple[int, str, str, str, str | None, str]]:
+    def __call__(self, rowids: list[int]) -> list[Row]:
         """(id, system, feed, record id, updated at, attributes JSON) of these store ids, in no
         particular order."""
         firsts = [first for _, first in self.spools]
@@ -155,7 +159,7 @@ class SpooledRows:
             spool = bisect.bisect_right(firsts, rowid) - 1
             if spool >= 0:
                 wanted.setdefault(spool, []).append(rowid - firsts[spool] + 1)
-        rows: list[tuple[int, str, str, str, str | None, str]] = []
+        rows: list[Row] = []
         for spool, local in wanted.items():
             path, first = self.spools[spool]
             rows += (
